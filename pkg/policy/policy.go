@@ -1,0 +1,272 @@
+// Package policy loads prodready's Rego modules and reads the rule catalogue
+// from their METADATA annotations: ID, severity, profile, version,
+// parameters with defaults and remediation. Nothing about a rule is written
+// down in Go; the annotations are the catalogue.
+package policy
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/prodready/prodready/policies"
+)
+
+// RulesPackage is the package every rule lives under: data.prodready.rules.<name>.
+const RulesPackage = "prodready.rules"
+
+// Severity orders findings; its enforcement follows from it.
+type Severity string
+
+// Severities, most severe first.
+const (
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	Low      Severity = "low"
+)
+
+var severityRank = map[Severity]int{Critical: 4, High: 3, Medium: 2, Low: 1}
+
+// ParseSeverity accepts critical, high, medium or low.
+func ParseSeverity(s string) (Severity, error) {
+	sev := Severity(strings.ToLower(s))
+	if _, ok := severityRank[sev]; !ok {
+		return "", fmt.Errorf("unknown severity %q (want critical, high, medium or low)", s)
+	}
+	return sev, nil
+}
+
+// AtLeast reports whether s is as severe as threshold or more.
+func (s Severity) AtLeast(threshold Severity) bool {
+	return severityRank[s] >= severityRank[threshold]
+}
+
+// Enforcement is deny for critical and high, warn otherwise: the default
+// action everywhere (SDK, Gatekeeper enforcementAction, Conftest rule).
+func (s Severity) Enforcement() string {
+	if s.AtLeast(High) {
+		return "deny"
+	}
+	return "warn"
+}
+
+// Profile selects rules: baseline is on by default, strict adds the noisier ones.
+type Profile string
+
+// Profiles.
+const (
+	Baseline Profile = "baseline"
+	Strict   Profile = "strict"
+)
+
+// ParseProfile accepts baseline or strict.
+func ParseProfile(s string) (Profile, error) {
+	switch p := Profile(strings.ToLower(s)); p {
+	case Baseline, Strict:
+		return p, nil
+	}
+	return "", fmt.Errorf("unknown profile %q (want baseline or strict)", s)
+}
+
+// Includes reports whether a rule of profile r runs under profile p.
+func (p Profile) Includes(r Profile) bool {
+	return r == Baseline || p == Strict
+}
+
+// Parameter is one parameter a team may override.
+type Parameter struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Description string `json:"description,omitempty"`
+	Default     any    `json:"default"`
+}
+
+// Rule is one rule of the catalogue, as its METADATA declares it.
+type Rule struct {
+	ID          string      `json:"id"`
+	Title       string      `json:"title"`
+	Description string      `json:"description"`
+	Severity    Severity    `json:"severity"`
+	Profile     Profile     `json:"profile"`
+	Version     string      `json:"version"`
+	Remediation string      `json:"remediation"`
+	Parameters  []Parameter `json:"parameters,omitempty"`
+	// Package is the rule's Rego package, e.g. prodready.rules.memory_request_missing.
+	Package string `json:"package"`
+	// File is the rule's source file within its file system.
+	File string `json:"file"`
+}
+
+// Defaults returns the rule's parameters with their default values.
+func (r Rule) Defaults() map[string]any {
+	d := make(map[string]any, len(r.Parameters))
+	for _, p := range r.Parameters {
+		d[p.Name] = p.Default
+	}
+	return d
+}
+
+// Set is a parsed policy library: its modules and the rules they declare.
+type Set struct {
+	// Modules are every non-test module, by file name.
+	Modules map[string]*ast.Module
+	// Tests are the _test.rego modules, by file name.
+	Tests map[string]*ast.Module
+	// Rules are sorted by ID.
+	Rules []Rule
+}
+
+// Builtin parses the policies embedded in prodready.
+func Builtin() (*Set, error) {
+	return Load(policies.FS)
+}
+
+// Load parses every .rego file of fsys.
+func Load(fsys fs.FS) (*Set, error) {
+	set := &Set{Modules: map[string]*ast.Module{}, Tests: map[string]*ast.Module{}}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
+			return err
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		mod, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(name, "_test.rego") {
+			set.Tests[name] = mod
+			return nil
+		}
+		set.Modules[name] = mod
+		rule, ok, err := ruleOf(name, mod)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if ok {
+			set.Rules = append(set.Rules, rule)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(set.Rules, func(i, j int) bool { return set.Rules[i].ID < set.Rules[j].ID })
+	for i := 1; i < len(set.Rules); i++ {
+		if set.Rules[i].ID == set.Rules[i-1].ID {
+			return nil, fmt.Errorf("rule ID %q is declared by both %s and %s", set.Rules[i].ID, set.Rules[i-1].File, set.Rules[i].File)
+		}
+	}
+	return set, nil
+}
+
+// Rule returns the rule with the given ID.
+func (s *Set) Rule(id string) (Rule, bool) {
+	i := sort.Search(len(s.Rules), func(i int) bool { return s.Rules[i].ID >= id })
+	if i < len(s.Rules) && s.Rules[i].ID == id {
+		return s.Rules[i], true
+	}
+	return Rule{}, false
+}
+
+// Parameters returns every rule's default parameters by rule ID: the
+// data.lib.parameters document the rules read outside Gatekeeper.
+func (s *Set) Parameters() map[string]any {
+	params := make(map[string]any, len(s.Rules))
+	for _, r := range s.Rules {
+		params[r.ID] = r.Defaults()
+	}
+	return params
+}
+
+// ruleOf reads the rule a module declares; modules outside RulesPackage
+// (the helpers of lib/) declare none.
+func ruleOf(file string, mod *ast.Module) (Rule, bool, error) {
+	pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
+	if !strings.HasPrefix(pkg, RulesPackage+".") {
+		return Rule{}, false, nil
+	}
+	var ann *ast.Annotations
+	for _, a := range mod.Annotations {
+		if a.Scope == "package" {
+			ann = a
+		}
+	}
+	if ann == nil {
+		return Rule{}, false, fmt.Errorf("package %s has no METADATA annotation", pkg)
+	}
+	custom := ann.Custom
+	rule := Rule{
+		ID:          str(custom["id"]),
+		Title:       ann.Title,
+		Description: strings.TrimSpace(ann.Description),
+		Severity:    Severity(str(custom["severity"])),
+		Profile:     Profile(str(custom["profile"])),
+		Version:     str(custom["version"]),
+		Remediation: strings.TrimSpace(str(custom["remediation"])),
+		Package:     pkg,
+		File:        file,
+	}
+	params, err := parametersOf(custom["parameters"])
+	if err != nil {
+		return Rule{}, false, err
+	}
+	rule.Parameters = params
+	if err := rule.validate(); err != nil {
+		return Rule{}, false, err
+	}
+	return rule, true, nil
+}
+
+func (r Rule) validate() error {
+	var missing []string
+	for field, v := range map[string]string{"title": r.Title, "description": r.Description, "custom.id": r.ID, "custom.version": r.Version, "custom.remediation": r.Remediation} {
+		if v == "" {
+			missing = append(missing, field)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("METADATA lacks %s", strings.Join(missing, ", "))
+	}
+	if _, err := ParseSeverity(string(r.Severity)); err != nil {
+		return err
+	}
+	if _, err := ParseProfile(string(r.Profile)); err != nil {
+		return err
+	}
+	return nil
+}
+
+// parametersOf reads custom.parameters: a map of name to {type, default, description}.
+func parametersOf(v any) ([]Parameter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("custom.parameters must be a map of name to {type, default, description}")
+	}
+	params := make([]Parameter, 0, len(m))
+	for name, spec := range m {
+		s, ok := spec.(map[string]any)
+		if !ok || s["type"] == nil || s["default"] == nil {
+			return nil, fmt.Errorf("parameter %q needs a type and a default", name)
+		}
+		params = append(params, Parameter{Name: name, Type: str(s["type"]), Description: strings.TrimSpace(str(s["description"])), Default: s["default"]})
+	}
+	sort.Slice(params, func(i, j int) bool { return params[i].Name < params[j].Name })
+	return params, nil
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}

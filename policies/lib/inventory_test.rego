@@ -1,0 +1,20 @@
+package lib.prodready.inventory_test
+
+import data.lib.prodready.inventory
+
+limit_range := {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "defaults", "namespace": "shop"}}
+
+inv := {"namespace": {
+	"shop": {"v1": {"LimitRange": {"defaults": limit_range}, "ConfigMap": {"c": {}}}},
+	"other": {"v1": {"LimitRange": {"x": {"metadata": {"name": "x"}}}}},
+}}
+
+test_namespaced_by_kind if {
+	inventory.namespaced("shop", "LimitRange") == {limit_range} with data.inventory as inv
+}
+
+test_namespaced_empty if {
+	inventory.namespaced("nowhere", "LimitRange") == set() with data.inventory as inv
+	inventory.namespaced("shop", "Secret") == set() with data.inventory as inv
+	inventory.namespaced("shop", "LimitRange") == set() with data.inventory as {}
+}

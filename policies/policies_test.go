@@ -1,0 +1,69 @@
+package policies_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+// TestRego runs every _test.rego of the library, with each rule's default
+// parameters from its METADATA as data.lib.parameters, as the SDK provides them.
+func TestRego(t *testing.T) {
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules := map[string]*ast.Module{}
+	for name, m := range set.Modules {
+		modules[name] = m
+	}
+	for name, m := range set.Tests {
+		modules[name] = m
+	}
+	store := inmem.NewFromObject(map[string]any{"lib": map[string]any{"parameters": set.Parameters()}})
+	ctx := context.Background()
+	ch, err := tester.NewRunner().SetStore(store).SetModules(modules).RaiseBuiltinErrors(true).Run(ctx, modules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for r := range ch {
+		ran++
+		name := r.Package + "." + r.Name
+		t.Run(name, func(t *testing.T) {
+			switch {
+			case r.Error != nil:
+				t.Errorf("%s: error: %v", r.Location, r.Error)
+			case r.Fail:
+				t.Errorf("%s: failed", r.Location)
+			case r.Skip:
+				t.Skip("skipped")
+			}
+		})
+	}
+	if ran == 0 {
+		t.Fatal("no Rego test ran")
+	}
+}
+
+// TestEveryRuleHasTests keeps the promise that each rule file has a _test.rego beside it.
+func TestEveryRuleHasTests(t *testing.T) {
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Rules) == 0 {
+		t.Fatal("no rules found")
+	}
+	for _, r := range set.Rules {
+		test := r.File[:len(r.File)-len(".rego")] + "_test.rego"
+		if _, ok := set.Tests[test]; !ok {
+			t.Errorf("rule %s (%s) has no %s", r.ID, r.File, test)
+		}
+	}
+}

@@ -1,0 +1,1 @@
+package lib.prodready.placeholder
