@@ -1,0 +1,175 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/fstest"
+
+	"github.com/prodready/prodready/pkg/engine"
+	"github.com/prodready/prodready/pkg/manifest"
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: app:1
+`
+
+func parse(t *testing.T, file, src string) []*manifest.Object {
+	t.Helper()
+	res := manifest.Parse(file, []byte(src))
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors[0])
+	}
+	return res.Objects
+}
+
+func TestFindingIsTyped(t *testing.T) {
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := eng.Evaluate(context.Background(), parse(t, "deploy.yaml", deployment))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *engine.Finding
+	for i, f := range findings {
+		if f.Rule == "memory-request-missing" {
+			got = &findings[i]
+		}
+	}
+	if got == nil {
+		t.Fatalf("memory-request-missing not reported: %+v", findings)
+	}
+	want := engine.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"}
+	if got.Object != want || got.Container != "app" || got.File != "deploy.yaml" || got.Line != 1 ||
+		got.Severity != policy.High || got.Enforcement != "deny" || got.Message == "" || got.Remediation == "" {
+		t.Errorf("finding %+v", *got)
+	}
+}
+
+func TestExemptionAnnotation(t *testing.T) {
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := deployment[:len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n")] +
+		"  annotations:\n    prodready.dev/exempt: \"memory-request-missing, cpu-request-missing\"\n" +
+		deployment[len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"):]
+	findings, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exempted := map[string]bool{}
+	for _, f := range findings {
+		exempted[f.Rule] = f.Exempted
+	}
+	if !exempted["memory-request-missing"] || !exempted["cpu-request-missing"] {
+		t.Errorf("listed rules not exempted: %v", exempted)
+	}
+	if exempted["liveness-probe-missing"] {
+		t.Errorf("unlisted rule exempted: %v", exempted)
+	}
+}
+
+func TestProfileSelectsRules(t *testing.T) {
+	base, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, err := engine.New(engine.WithProfile(policy.Strict))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(strict.Rules()) <= len(base.Rules()) {
+		t.Errorf("strict runs %d rules, baseline %d: strict must add rules", len(strict.Rules()), len(base.Rules()))
+	}
+	for _, r := range base.Rules() {
+		if r.Profile != policy.Baseline {
+			t.Errorf("baseline runs %s of profile %s", r.ID, r.Profile)
+		}
+	}
+}
+
+func TestCrossObjectRulesSeeTheWholeInput(t *testing.T) {
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	limitRange := `apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+  namespace: shop
+spec:
+  limits:
+    - type: Container
+      default:
+        memory: 512Mi
+`
+	has := func(objs []*manifest.Object) bool {
+		fs, err := eng.Evaluate(context.Background(), objs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if f.Rule == "memory-limit-missing" {
+				return true
+			}
+		}
+		return false
+	}
+	alone := parse(t, "d.yaml", deployment)
+	if !has(alone) {
+		t.Fatal("memory-limit-missing not reported without a LimitRange")
+	}
+	// The LimitRange comes from another file of the same run.
+	if has(append(parse(t, "limits.yaml", limitRange), alone...)) {
+		t.Error("memory-limit-missing reported although a LimitRange of the namespace sets a default limit")
+	}
+}
+
+func TestNetworkBuiltinsAreUnavailable(t *testing.T) {
+	set, err := policy.Load(fstest.MapFS{"team/rule.rego": {Data: []byte(`# METADATA
+# title: Calls home
+# description: A rule that tries to reach the network.
+# custom:
+#   id: calls-home
+#   severity: low
+#   profile: baseline
+#   version: 1.0.0
+#   remediation: None.
+package prodready.rules.calls_home
+
+findings contains {"msg": "x"} if http.send({"method": "GET", "url": "http://127.0.0.1:1"})
+`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.New(engine.WithPolicies(set)); err == nil {
+		t.Fatal("a rule calling http.send compiled")
+	}
+}
+
+func TestEvaluateHonoursCancellation(t *testing.T) {
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	objs := parse(t, "d.yaml", deployment)
+	if _, err := eng.Evaluate(ctx, objs); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}

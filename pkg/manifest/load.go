@@ -1,0 +1,297 @@
+package manifest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// StdinName names the input read for the path "-".
+const StdinName = "<stdin>"
+
+// DefaultMaxFileSize is the size limit when Options.MaxFileSize is 0.
+const DefaultMaxFileSize = 64 << 20
+
+// Options tune Load.
+type Options struct {
+	// Stdin is read for the path "-"; nil means os.Stdin.
+	Stdin io.Reader
+	// MaxFileSize is the largest file read, in bytes; a larger one is an
+	// Error and is not read. 0 means DefaultMaxFileSize.
+	MaxFileSize int64
+	// Workers is how many documents are decoded at once; 0 means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Load reads files, directories and "-" (standard input). Directories are
+// walked recursively for .yaml, .yml and .json files, skipping hidden
+// directories such as .git; a file named explicitly is read whatever its
+// name. The result is in path order whatever the order of paths, and the
+// same whatever the number of workers.
+//
+// Cancelling ctx stops the walk and the decoding: the result then holds what
+// was read, plus an Error (with no File) that wraps ctx.Err().
+func Load(ctx context.Context, paths []string, opts Options) *Result {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Stdin == nil {
+		opts.Stdin = os.Stdin
+	}
+	inputs, walkErrs := collect(ctx, paths)
+
+	// Decoding is where the time goes, and a few big files often hold most
+	// of it (an install.yaml full of CRDs), so the work is shared out by
+	// document, not by file: this goroutine reads and splits the files in
+	// order, and the workers parse the documents.
+	type job struct {
+		file string
+		c    chunk
+		r    *Result
+	}
+	results := make([][]*Result, len(inputs)) // by input, in document order
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Go(func() {
+			for j := range jobs {
+				j.r.parseDocument(j.file, j.c)
+			}
+		})
+	}
+feed:
+	for i, in := range inputs {
+		if ctx.Err() != nil {
+			break
+		}
+		data, err := read(in, opts)
+		if ctx.Err() != nil {
+			break // the read may be cut short
+		}
+		if err != nil {
+			results[i] = []*Result{{Errors: []*Error{{File: in.name, Err: err}}}}
+			continue
+		}
+		chunks, r := splitFile(in.name, data)
+		if r != nil {
+			results[i] = []*Result{r}
+			continue
+		}
+		for _, c := range chunks {
+			r := &Result{}
+			select {
+			case jobs <- job{in.name, c, r}:
+				results[i] = append(results[i], r)
+			case <-ctx.Done():
+				break feed
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait() // a document handed to a worker is parsed to its end
+
+	res := &Result{Errors: walkErrs}
+	for _, rs := range results {
+		for _, r := range rs {
+			res.Objects = append(res.Objects, r.Objects...)
+			res.Skipped = append(res.Skipped, r.Skipped...)
+			res.Errors = append(res.Errors, r.Errors...)
+		}
+	}
+	// Objects and Skipped are in order already; errors from the walk still
+	// need their place.
+	slices.SortStableFunc(res.Errors, func(a, b *Error) int {
+		return cmp.Or(compareFiles(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Line, b.Line))
+	})
+	if err := ctx.Err(); err != nil {
+		res.Errors = append(res.Errors, &Error{Err: fmt.Errorf("loading stopped: %w", err)})
+	}
+	return res
+}
+
+// input is a file to read, or standard input.
+type input struct {
+	name  string // as given or found; StdinName for "-"
+	stdin bool
+}
+
+// collect turns the paths into the list of inputs to read, in path order,
+// with an Error for each path that cannot be used.
+func collect(ctx context.Context, paths []string) ([]input, []*Error) {
+	var inputs []input
+	var errs []*Error
+	seen := map[string]bool{}
+	add := func(in input) {
+		// The same file named twice, or reached through two given paths,
+		// is read once.
+		if key := filepath.Clean(in.name); !seen[key] {
+			seen[key] = true
+			inputs = append(inputs, in)
+		}
+	}
+	for _, p := range paths {
+		if ctx.Err() != nil {
+			break
+		}
+		if p == "-" {
+			add(input{name: StdinName, stdin: true})
+			continue
+		}
+		info, err := os.Stat(p)
+		switch {
+		case err != nil:
+			errs = append(errs, &Error{File: p, Err: unwrapPath(err)})
+		case info.IsDir():
+			found, walkErrs := walk(ctx, p)
+			errs = append(errs, walkErrs...)
+			if len(found) == 0 && len(walkErrs) == 0 && ctx.Err() == nil {
+				errs = append(errs, &Error{File: p, Err: ErrNoManifests})
+			}
+			for _, f := range found {
+				add(input{name: f})
+			}
+		default:
+			add(input{name: p})
+		}
+	}
+	slices.SortFunc(inputs, func(a, b input) int { return compareFiles(a.name, b.name) })
+	return inputs, errs
+}
+
+// walk finds the manifest files under dir.
+func walk(ctx context.Context, dir string) ([]string, []*Error) {
+	var files []string
+	var errs []*Error
+	root := dir
+	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a symlinked root; a trailing separator
+		// makes it look through the link.
+		root = dir + string(filepath.Separator)
+	}
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr // ends the walk; Load reports the cancellation
+		}
+		if err != nil {
+			errs = append(errs, &Error{File: p, Err: unwrapPath(err)})
+			return nil // WalkDir skips what it could not read
+		}
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir // .git, .github, .terraform and the like
+			}
+			return nil
+		}
+		if !isManifestName(d.Name()) {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			// A symlink is read if it leads to a file; directories behind
+			// symlinks are not walked, so a link cannot make a cycle.
+			if info, err := os.Stat(p); err != nil || !info.Mode().IsRegular() {
+				return nil
+			}
+		}
+		files = append(files, p)
+		return nil
+	})
+	return files, errs
+}
+
+func isManifestName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// compareFiles orders file names by their cleaned paths ("./a.yaml" is
+// "a.yaml"), compared as comparePaths does.
+func compareFiles(a, b string) int {
+	return comparePaths(filepath.Clean(a), filepath.Clean(b))
+}
+
+// comparePaths orders paths as a directory walk meets them: component by
+// component, so that "a/b.yaml" comes before "a-c.yaml" (a plain string
+// comparison would put '-' before '/').
+func comparePaths(a, b string) int {
+	for a != "" && b != "" {
+		var ca, cb string
+		ca, a, _ = strings.Cut(a, string(filepath.Separator))
+		cb, b, _ = strings.Cut(b, string(filepath.Separator))
+		if c := strings.Compare(ca, cb); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func read(in input, opts Options) ([]byte, error) {
+	if in.stdin {
+		return readLimited(opts.Stdin, 0, opts.MaxFileSize)
+	}
+	f, err := os.Open(in.name)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if info.Size() > opts.MaxFileSize {
+		// Refused before reading: a file this big is a mistake, not a
+		// manifest.
+		return nil, fmt.Errorf("%w: %d bytes, over the limit of %d", ErrTooLarge, info.Size(), opts.MaxFileSize)
+	}
+	data, err := readLimited(f, info.Size(), opts.MaxFileSize)
+	return data, unwrapPath(err)
+}
+
+// readLimited reads r to its end, failing once it passes limit bytes. The
+// size is only a hint for the buffer: files can grow, and pipes have none.
+func readLimited(r io.Reader, sizeHint, limit int64) ([]byte, error) {
+	r = io.LimitReader(r, limit+1)
+	buf := make([]byte, 0, min(sizeHint, limit)+512)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, fmt.Errorf("%w: over the limit of %d bytes", ErrTooLarge, limit)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// unwrapPath drops the operation and path from an *fs.PathError: the Error
+// already names the file, so "missing.yaml: no such file or directory" reads
+// better than "missing.yaml: stat missing.yaml: no such file or directory".
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

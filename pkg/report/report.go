@@ -1,0 +1,109 @@
+// Package report assembles what a check found into one Report that every
+// output format renders: the findings, the input errors, the skipped
+// documents and a summary against the failure threshold.
+package report
+
+import (
+	"errors"
+
+	"github.com/prodready/prodready/pkg/engine"
+	"github.com/prodready/prodready/pkg/manifest"
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+// Report is the outcome of one check.
+type Report struct {
+	Findings []engine.Finding `json:"findings"`
+	Summary  Summary          `json:"summary"`
+	Errors   []InputError     `json:"errors"`
+	Skipped  []Skipped        `json:"skipped"`
+}
+
+// Summary counts the outcome.
+type Summary struct {
+	Objects    int                     `json:"objects"`
+	Findings   int                     `json:"findings"`
+	Failing    int                     `json:"failing"`
+	Exempted   int                     `json:"exempted"`
+	Skipped    int                     `json:"skipped"`
+	Errors     int                     `json:"errors"`
+	BySeverity map[policy.Severity]int `json:"bySeverity"`
+	FailOn     policy.Severity         `json:"failOn"`
+}
+
+// InputError is a file or document that could not be read or evaluated.
+type InputError struct {
+	File     string `json:"file,omitempty"`
+	Document int    `json:"document,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Message  string `json:"message"`
+}
+
+// Skipped is a document that is not a Kubernetes object.
+type Skipped struct {
+	File     string `json:"file"`
+	Document int    `json:"document"`
+	Line     int    `json:"line,omitempty"`
+	Reason   string `json:"reason"`
+}
+
+// New builds the report of a check: loaded is what the loader read,
+// findings and evalErr what the engine returned. Exempted findings are
+// counted, not listed.
+func New(loaded *manifest.Result, findings []engine.Finding, evalErr error, failOn policy.Severity) *Report {
+	r := &Report{
+		Findings: []engine.Finding{},
+		Errors:   []InputError{},
+		Skipped:  []Skipped{},
+		Summary:  Summary{Objects: len(loaded.Objects), BySeverity: map[policy.Severity]int{}, FailOn: failOn},
+	}
+	for _, f := range findings {
+		if f.Exempted {
+			r.Summary.Exempted++
+			continue
+		}
+		r.Findings = append(r.Findings, f)
+		r.Summary.BySeverity[f.Severity]++
+		if f.Severity.AtLeast(failOn) {
+			r.Summary.Failing++
+		}
+	}
+	r.Summary.Findings = len(r.Findings)
+	for _, e := range loaded.Errors {
+		r.Errors = append(r.Errors, InputError{File: e.File, Document: e.Doc, Line: e.Line, Message: e.Err.Error()})
+	}
+	for _, e := range unjoin(evalErr) {
+		r.Errors = append(r.Errors, InputError{Message: e.Error()})
+	}
+	for _, s := range loaded.Skipped {
+		r.Skipped = append(r.Skipped, Skipped{File: s.File, Document: s.Doc, Line: s.Line, Reason: s.Reason})
+	}
+	r.Summary.Errors = len(r.Errors)
+	r.Summary.Skipped = len(r.Skipped)
+	return r
+}
+
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// ExitCode is 2 when any input could not be read or evaluated, 1 when a
+// finding is at or above the failure threshold, 0 otherwise.
+func (r *Report) ExitCode() int {
+	switch {
+	case len(r.Errors) > 0:
+		return 2
+	case r.Summary.Failing > 0:
+		return 1
+	}
+	return 0
+}
+
+// ErrNoInput is returned when a check is given nothing to read.
+var ErrNoInput = errors.New("no input: give files, directories or - for stdin")

@@ -1,0 +1,126 @@
+package prodready.rules.liveness_equals_readiness_test
+
+import data.prodready.rules.liveness_equals_readiness
+
+workload(kind, containers) := {
+	"apiVersion": "apps/v1",
+	"kind": kind,
+	"metadata": {"name": "api", "namespace": "shop"},
+	"spec": {"template": {"spec": {"containers": containers}}},
+}
+
+deployment(containers) := workload("Deployment", containers)
+
+probed(liveness, readiness) := deployment([{"name": "api", "livenessProbe": liveness, "readinessProbe": readiness}])
+
+finding(what) := {
+	"msg": sprintf("container \"api\" liveness and readiness probes both check %s: whatever makes it unready (load, a slow dependency) also restarts it, on every replica at once; point liveness at an endpoint that checks only the process itself", [what]),
+	"container": "api",
+}
+
+test_fires_for_same_http_get if {
+	probe := {"httpGet": {"path": "/healthz", "port": "http"}}
+	liveness_equals_readiness.findings == {finding("httpGet /healthz on port http")} with input as probed(probe, probe)
+}
+
+test_fires_for_same_http_get_with_different_timing if {
+	liveness := {"httpGet": {"path": "/healthz", "port": 8080}, "periodSeconds": 10, "failureThreshold": 6}
+	readiness := {"httpGet": {"path": "/healthz", "port": 8080, "scheme": "HTTP"}, "periodSeconds": 5}
+	liveness_equals_readiness.findings == {finding("httpGet /healthz on port 8080")} with input as probed(liveness, readiness)
+}
+
+test_fires_when_unset_path_equals_root if {
+	liveness := {"httpGet": {"port": 8080}}
+	readiness := {"httpGet": {"path": "/", "port": 8080}}
+	liveness_equals_readiness.findings == {finding("httpGet / on port 8080")} with input as probed(liveness, readiness)
+}
+
+test_fires_for_same_tcp_socket if {
+	probe := {"tcpSocket": {"port": 5432}}
+	liveness_equals_readiness.findings == {finding("tcpSocket on port 5432")} with input as probed(probe, object.union(probe, {"periodSeconds": 5}))
+}
+
+test_fires_for_same_exec_command if {
+	probe := {"exec": {"command": ["pg_isready", "-h", "localhost"]}}
+	liveness_equals_readiness.findings == {finding("exec \"pg_isready -h localhost\"")} with input as probed(probe, probe)
+}
+
+test_fires_for_same_grpc if {
+	liveness_equals_readiness.findings == {finding("grpc on port 9090")} with input as probed({"grpc": {"port": 9090}}, {"grpc": {"port": 9090}})
+	probe := {"grpc": {"port": 9090, "service": "checkout"}}
+	liveness_equals_readiness.findings == {finding("grpc on port 9090, service \"checkout\"")} with input as probed(probe, probe)
+}
+
+test_fires_under_gatekeeper_review if {
+	probe := {"tcpSocket": {"port": 5432}}
+	review := {"review": {"object": probed(probe, probe)}, "parameters": {}}
+	{f.container | some f in liveness_equals_readiness.findings} == {"api"} with input as review
+}
+
+test_passes_for_different_http_paths if {
+	liveness := {"httpGet": {"path": "/livez", "port": "http"}}
+	readiness := {"httpGet": {"path": "/ready", "port": "http"}}
+	count(liveness_equals_readiness.findings) == 0 with input as probed(liveness, readiness)
+}
+
+test_passes_for_named_port_and_number if {
+	# Ports compare as given, without resolving the name.
+	liveness := {"httpGet": {"path": "/healthz", "port": "http"}}
+	readiness := {"httpGet": {"path": "/healthz", "port": 8080}}
+	count(liveness_equals_readiness.findings) == 0 with input as probed(liveness, readiness)
+}
+
+test_passes_for_different_handler_types if {
+	count(liveness_equals_readiness.findings) == 0 with input as probed({"tcpSocket": {"port": 8080}}, {"httpGet": {"path": "/", "port": 8080}})
+	count(liveness_equals_readiness.findings) == 0 with input as probed({"grpc": {"port": 8080}}, {"tcpSocket": {"port": 8080}})
+}
+
+test_passes_for_different_tcp_ports if {
+	count(liveness_equals_readiness.findings) == 0 with input as probed({"tcpSocket": {"port": 8080}}, {"tcpSocket": {"port": 8081}})
+}
+
+test_passes_for_different_exec_commands if {
+	liveness := {"exec": {"command": ["cat", "/tmp/alive"]}}
+	readiness := {"exec": {"command": ["cat", "/tmp/ready"]}}
+	count(liveness_equals_readiness.findings) == 0 with input as probed(liveness, readiness)
+}
+
+test_passes_for_different_grpc_services if {
+	liveness := {"grpc": {"port": 9090, "service": "liveness"}}
+	readiness := {"grpc": {"port": 9090}}
+	count(liveness_equals_readiness.findings) == 0 with input as probed(liveness, readiness)
+}
+
+test_passes_with_one_probe_missing if {
+	probe := {"httpGet": {"path": "/healthz", "port": "http"}}
+	count(liveness_equals_readiness.findings) == 0 with input as deployment([{"name": "api", "livenessProbe": probe}])
+	count(liveness_equals_readiness.findings) == 0 with input as deployment([{"name": "api", "readinessProbe": probe}])
+}
+
+test_passes_when_only_startup_matches_liveness if {
+	# A startup probe on the liveness endpoint is the recommended pattern.
+	liveness := {"httpGet": {"path": "/livez", "port": "http"}}
+	obj := deployment([{"name": "api", "startupProbe": liveness, "livenessProbe": liveness, "readinessProbe": {"httpGet": {"path": "/ready", "port": "http"}}}])
+	count(liveness_equals_readiness.findings) == 0 with input as obj
+}
+
+same_probes := [{"name": "api", "livenessProbe": {"tcpSocket": {"port": 80}}, "readinessProbe": {"tcpSocket": {"port": 80}}}]
+
+test_skips_init_containers if {
+	obj := json.patch(deployment([{"name": "app"}]), [{
+		"op": "add", "path": "/spec/template/spec/initContainers",
+		"value": same_probes,
+	}])
+	count(liveness_equals_readiness.findings) == 0 with input as obj
+}
+
+test_skips_job_and_cronjob if {
+	containers := same_probes
+	job := json.patch(workload("Job", containers), [{"op": "replace", "path": "/apiVersion", "value": "batch/v1"}])
+	count(liveness_equals_readiness.findings) == 0 with input as job
+	cronjob := {
+		"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "report", "namespace": "shop"},
+		"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": containers}}}}},
+	}
+	count(liveness_equals_readiness.findings) == 0 with input as cronjob
+}
