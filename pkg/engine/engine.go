@@ -61,6 +61,7 @@ type Engine struct {
 	rules      []policy.Rule
 	byPackage  map[string]policy.Rule
 	parameters map[string]any
+	indexed    map[string]bool
 	workers    int
 }
 
@@ -123,6 +124,7 @@ func New(opts ...Option) (*Engine, error) {
 	if e.compiler.Compile(modules); e.compiler.Failed() {
 		return nil, fmt.Errorf("compiling policies: %w", e.compiler.Errors)
 	}
+	e.indexed = lookedUpKinds(e.compiler)
 	return e, nil
 }
 
@@ -172,7 +174,7 @@ var findingsQuery = ast.MustParseBody("data.prodready.rules[rule].findings[findi
 func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, error) {
 	store := inmem.NewFromObjectWithOpts(map[string]any{
 		"lib":       map[string]any{"parameters": e.parameters},
-		"inventory": inventory(objs),
+		"inventory": inventory(objs, e.indexed),
 	}, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
 	query, err := rego.New(
 		rego.ParsedQuery(findingsQuery),

@@ -1,6 +1,51 @@
 package engine
 
-import "github.com/prodready/prodready/pkg/manifest"
+import (
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/prodready/prodready/pkg/manifest"
+)
+
+// inventoryLookup is the helper rules call to read other objects: namespaced(ns, "Kind")
+// (compiled, the call may carry its output as a fourth term).
+var inventoryLookup = ast.MustParseRef("data.lib.prodready.inventory.namespaced")
+
+// lookedUpKinds are the kinds the compiled rules look up in the inventory.
+// Only those are indexed: the inventory then costs nothing for the kinds
+// (CRDs, ConfigMaps...) that no rule reads.
+func lookedUpKinds(compiler *ast.Compiler) map[string]bool {
+	kinds := map[string]bool{}
+	for _, mod := range compiler.Modules {
+		ast.WalkExprs(mod, func(expr *ast.Expr) bool {
+			for _, call := range callsOf(expr) {
+				if call[0].Value.Compare(inventoryLookup) == 0 && len(call) >= 3 {
+					if kind, ok := call[2].Value.(ast.String); ok {
+						kinds[string(kind)] = true
+					}
+				}
+			}
+			return false
+		})
+	}
+	return kinds
+}
+
+// callsOf returns the function calls in expr, nested ones included.
+func callsOf(expr *ast.Expr) [][]*ast.Term {
+	var calls [][]*ast.Term
+	ast.WalkTerms(expr, func(t *ast.Term) bool {
+		if call, ok := t.Value.(ast.Call); ok {
+			calls = append(calls, call)
+		}
+		return false
+	})
+	if expr.IsCall() {
+		if terms, ok := expr.Terms.([]*ast.Term); ok {
+			calls = append(calls, terms)
+		}
+	}
+	return calls
+}
 
 // clusterScoped are the kinds Gatekeeper files under data.inventory.cluster.
 var clusterScoped = map[string]bool{
@@ -12,14 +57,17 @@ var clusterScoped = map[string]bool{
 	"CSIDriver": true, "VolumeSnapshotClass": true, "ClusterIssuer": true,
 }
 
-// inventory files objs the way Gatekeeper syncs them:
+// inventory files the objects of the given kinds the way Gatekeeper syncs them:
 // namespace[ns][apiVersion][kind][name] and cluster[apiVersion][kind][name].
 // A namespaced object without metadata.namespace is filed under "", where
 // the rules look it up by its own (empty) namespace.
-func inventory(objs []*manifest.Object) map[string]any {
+func inventory(objs []*manifest.Object, kinds map[string]bool) map[string]any {
 	namespaced := map[string]any{}
 	cluster := map[string]any{}
 	for _, obj := range objs {
+		if !kinds[obj.Kind] {
+			continue
+		}
 		root := cluster
 		if !clusterScoped[obj.Kind] {
 			root = child(namespaced, obj.Namespace)
