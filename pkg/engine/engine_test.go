@@ -173,3 +173,42 @@ func TestEvaluateHonoursCancellation(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestCrossObjectRulesIgnoreInputOrder(t *testing.T) {
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := manifest.Load(context.Background(), []string{"../../examples"}, manifest.Options{})
+	if len(res.Objects) < 10 {
+		t.Fatalf("only %d example objects", len(res.Objects))
+	}
+	key := func(fs []engine.Finding) map[string]bool {
+		m := map[string]bool{}
+		for _, f := range fs {
+			m[f.Rule+" "+f.Object.String()+" "+f.Container] = true
+		}
+		return m
+	}
+	forward, err := eng.Evaluate(context.Background(), res.Objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reversed := make([]*manifest.Object, len(res.Objects))
+	for i, o := range res.Objects {
+		reversed[len(res.Objects)-1-i] = o
+	}
+	backward, err := eng.Evaluate(context.Background(), reversed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := key(forward), key(backward)
+	if len(a) != len(b) {
+		t.Fatalf("%d findings forward, %d reversed", len(a), len(b))
+	}
+	for k := range a {
+		if !b[k] {
+			t.Errorf("%s reported only in input order", k)
+		}
+	}
+}

@@ -6,22 +6,39 @@ import (
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
-// inventoryLookup is the helper rules call to read other objects: namespaced(ns, "Kind")
-// (compiled, the call may carry its output as a fourth term).
-var inventoryLookup = ast.MustParseRef("data.lib.prodready.inventory.namespaced")
+// inventoryLookups are the helpers rules call to read other objects, with
+// the position of their kind argument: namespaced(ns, "Kind") and cluster("Kind").
+// (Compiled, a call may carry its output as one more term.)
+var inventoryLookups = map[string]int{
+	"data.lib.prodready.inventory.namespaced": 2,
+	"data.lib.prodready.inventory.cluster":    1,
+}
+
+// lookedUpKindsRule lists the kinds lib helpers look up with a kind held in a variable.
+var lookedUpKindsRule = ast.MustParseRef("data.lib.prodready.inventory.looked_up_kinds")
 
 // lookedUpKinds are the kinds the compiled rules look up in the inventory.
 // Only those are indexed: the inventory then costs nothing for the kinds
 // (CRDs, ConfigMaps...) that no rule reads.
 func lookedUpKinds(compiler *ast.Compiler) map[string]bool {
 	kinds := map[string]bool{}
+	addString := func(t *ast.Term) {
+		if kind, ok := t.Value.(ast.String); ok {
+			kinds[string(kind)] = true
+		}
+	}
 	for _, mod := range compiler.Modules {
+		for _, rule := range mod.Rules {
+			if rule.Ref().GroundPrefix().Equal(lookedUpKindsRule) && rule.Head.Value != nil {
+				if set, ok := rule.Head.Value.Value.(ast.Set); ok {
+					set.Foreach(addString)
+				}
+			}
+		}
 		ast.WalkExprs(mod, func(expr *ast.Expr) bool {
 			for _, call := range callsOf(expr) {
-				if call[0].Value.Compare(inventoryLookup) == 0 && len(call) >= 3 {
-					if kind, ok := call[2].Value.(ast.String); ok {
-						kinds[string(kind)] = true
-					}
+				if arg, ok := inventoryLookups[call[0].String()]; ok && len(call) > arg {
+					addString(call[arg])
 				}
 			}
 			return false

@@ -14,26 +14,28 @@ batch_kinds := {"Job", "CronJob"}
 
 kind := review.kind
 
-# is_workload is true for an object that runs pods from a pod template.
-is_workload if {
-	workload_kind
-	not helm_test
+# is_workload is true for the object under review when it runs pods from a pod template.
+is_workload if workload(review.object)
+
+# workload(obj) is true for any object that runs pods from a pod template:
+# the object under review, or another object of the input.
+workload(obj) if {
+	workload_kind(obj)
+	not helm_test(obj)
 }
 
-workload_kind if review.kind == "Pod"
+workload_kind(obj) if obj.kind in {"Pod", "CronJob"}
 
-workload_kind if review.kind in template_kinds
-
-workload_kind if review.kind == "CronJob"
+workload_kind(obj) if obj.kind in template_kinds
 
 # Argo Rollouts' Rollout; another group's "Rollout" is not a workload.
-workload_kind if {
-	review.kind == "Rollout"
-	review.api_group == "argoproj.io"
+workload_kind(obj) if {
+	obj.kind == "Rollout"
+	startswith(obj.apiVersion, "argoproj.io/")
 }
 
-helm_test if {
-	some hook in split(review.annotations["helm.sh/hook"], ",")
+helm_test(obj) if {
+	some hook in split(obj.metadata.annotations["helm.sh/hook"], ",")
 	trim_space(hook) in {"test", "test-success", "test-failure"}
 }
 
@@ -43,21 +45,26 @@ long_running if {
 	not review.kind in batch_kinds
 }
 
-pod_template := {"metadata": object.get(review.object, "metadata", {}), "spec": review.object.spec} if {
-	is_workload
-	review.kind == "Pod"
+pod_template := template_of(review.object) if is_workload
+
+# template_of(obj) is the pod template of a workload object.
+template_of(obj) := {"metadata": object.get(obj, "metadata", {}), "spec": obj.spec} if {
+	obj.kind == "Pod"
 }
 
-pod_template := review.object.spec.template if {
-	is_workload
-	review.kind != "Pod"
-	review.kind != "CronJob"
+template_of(obj) := obj.spec.template if {
+	not obj.kind in {"Pod", "CronJob"}
 }
 
-pod_template := review.object.spec.jobTemplate.spec.template if {
-	is_workload
-	review.kind == "CronJob"
+template_of(obj) := obj.spec.jobTemplate.spec.template if {
+	obj.kind == "CronJob"
 }
+
+# template_labels(obj) are the labels of a workload's pods.
+template_labels(obj) := labels if {
+	labels := template_of(obj).metadata.labels
+	is_object(labels)
+} else := {}
 
 pod_spec := pod_template.spec
 
