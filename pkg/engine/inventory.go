@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"context"
+
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/prodready/prodready/pkg/manifest"
 )
@@ -27,14 +30,20 @@ func lookedUpKinds(compiler *ast.Compiler) map[string]bool {
 			kinds[string(kind)] = true
 		}
 	}
-	for _, mod := range compiler.Modules {
-		for _, rule := range mod.Rules {
-			if rule.Ref().GroundPrefix().Equal(lookedUpKindsRule) && rule.Head.Value != nil {
-				if set, ok := rule.Head.Value.Value.(ast.Set); ok {
-					set.Foreach(addString)
+	if rs, err := rego.New(rego.ParsedQuery(ast.NewBody(ast.NewExpr(ast.NewTerm(lookedUpKindsRule)))), rego.Compiler(compiler)).Eval(context.Background()); err == nil {
+		for _, r := range rs {
+			for _, e := range r.Expressions {
+				if list, ok := e.Value.([]any); ok {
+					for _, k := range list {
+						if kind, ok := k.(string); ok {
+							kinds[kind] = true
+						}
+					}
 				}
 			}
 		}
+	}
+	for _, mod := range compiler.Modules {
 		ast.WalkExprs(mod, func(expr *ast.Expr) bool {
 			for _, call := range callsOf(expr) {
 				if arg, ok := inventoryLookups[call[0].String()]; ok && len(call) > arg {
