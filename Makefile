@@ -3,7 +3,7 @@ GO    ?= go
 BIN   := bin/prodready
 PKGS  := ./...
 
-.PHONY: build demo test lint bench clean
+.PHONY: build demo test lint bench docs clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/prodready
@@ -23,6 +23,11 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+# docs regenerates docs/rules/<id>.md from the rules' METADATA and examples;
+# make test fails when they are stale.
+docs:
+	UPDATE_DOCS=1 $(GO) test -count=1 -run TestRuleDocsAreUpToDate ./pkg/docs
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/manifest ./pkg/engine

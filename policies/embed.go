@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds every .rego file of the library, tests included.
 //
-//go:embed lib/*.rego resources/*.rego probes/*.rego
+//go:embed */*.rego
 var FS embed.FS

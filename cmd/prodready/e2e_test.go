@@ -375,3 +375,17 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", res.code, res.stdout)
 	}
 }
+
+func TestExplainPrintsTheRuleDocs(t *testing.T) {
+	res := prodready(t, "", "explain", "memory-request-missing")
+	doc, err := os.ReadFile("../../docs/rules/memory-request-missing.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.code != 0 || res.stdout != string(doc) {
+		t.Errorf("explain (exit %d) differs from docs/rules/memory-request-missing.md", res.code)
+	}
+	if res := prodready(t, "", "explain", "no-such-rule"); res.code != 2 || !strings.Contains(res.stderr, "unknown rule") {
+		t.Errorf("unknown rule: exit %d, %s", res.code, res.stderr)
+	}
+}

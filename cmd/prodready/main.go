@@ -49,6 +49,6 @@ func newRoot(stdin io.Reader) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCheck(stdin), newRules(), newVersion())
+	root.AddCommand(newCheck(stdin), newRules(), newExplain(), newVersion())
 	return root
 }

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/prodready/prodready/examples"
+	"github.com/prodready/prodready/pkg/docs"
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+func newExplain() *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain RULE",
+		Short: "Explain a rule: what it checks and why, how to fix it, parameters, exemption, example",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			set, err := policy.Builtin()
+			if err != nil {
+				return err
+			}
+			r, ok := set.Rule(args[0])
+			if !ok {
+				return fmt.Errorf("unknown rule %q: `prodready rules` lists them", args[0])
+			}
+			_, err = cmd.OutOrStdout().Write(docs.Render(r, examples.FS))
+			return err
+		},
+	}
+}

@@ -1,0 +1,86 @@
+package docs_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prodready/prodready/examples"
+	"github.com/prodready/prodready/pkg/docs"
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+// docsDir holds the generated docs/rules/<id>.md; `make docs` rewrites it.
+const docsDir = "../../docs/rules"
+
+// TestRuleDocsAreUpToDate fails when docs/rules is stale; run `make docs`
+// (UPDATE_DOCS=1) to regenerate it.
+func TestRuleDocsAreUpToDate(t *testing.T) {
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	update := os.Getenv("UPDATE_DOCS") == "1"
+	want := map[string]bool{}
+	for _, r := range set.Rules {
+		name := r.ID + ".md"
+		want[name] = true
+		got := docs.Render(r, examples.FS)
+		file := filepath.Join(docsDir, name)
+		if update {
+			if err := os.MkdirAll(docsDir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		onDisk, err := os.ReadFile(file)
+		if err != nil || !bytes.Equal(onDisk, got) {
+			t.Errorf("%s is stale or missing: run `make docs`", file)
+		}
+	}
+	entries, _ := os.ReadDir(docsDir)
+	for _, e := range entries {
+		if !want[e.Name()] && strings.HasSuffix(e.Name(), ".md") && e.Name() != "README.md" {
+			if update {
+				os.Remove(filepath.Join(docsDir, e.Name()))
+			} else {
+				t.Errorf("%s documents no rule: run `make docs`", e.Name())
+			}
+		}
+	}
+}
+
+func TestEveryRuleHasAnExample(t *testing.T) {
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range set.Rules {
+		if !bytes.Contains(docs.Render(r, examples.FS), []byte("## Example")) {
+			t.Errorf("%s has no examples/%s", r.ID, docs.ExamplePath(r))
+		}
+	}
+}
+
+func TestRenderHasEverySection(t *testing.T) {
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := set.Rule("memory-limit-no-headroom")
+	if !ok {
+		t.Fatal("rule missing")
+	}
+	out := string(docs.Render(r, examples.FS))
+	for _, want := range []string{"# memory-limit-no-headroom", "## What it checks, and why", "## How to fix it", "| `minRatio` | number | `1.5` |",
+		"prodready.dev/exempt: \"memory-limit-no-headroom\"", "# expect: memory-limit-no-headroom"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("docs lack %q", want)
+		}
+	}
+}
