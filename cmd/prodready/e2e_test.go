@@ -389,3 +389,55 @@ func TestExplainPrintsTheRuleDocs(t *testing.T) {
 		t.Errorf("unknown rule: exit %d, %s", res.code, res.stderr)
 	}
 }
+
+var preventedBy = regexp.MustCompile(`(?m)^#\s*prevented-by:\s*(\S+)\s*$`)
+
+// TestIncidentsNameThePreventingRule checks that prodready, run on each
+// incident of the post as a manifest, names the rule that would have prevented it.
+func TestIncidentsNameThePreventingRule(t *testing.T) {
+	files, err := filepath.Glob("../../examples/incidents/*.yaml")
+	if err != nil || len(files) != 3 {
+		t.Fatalf("want the post's three incidents, found %v (%v)", files, err)
+	}
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := preventedBy.FindAllStringSubmatch(string(src), -1)
+		if len(rules) == 0 {
+			t.Errorf("%s names no preventing rule", file)
+		}
+		rep, res := checkJSON(t, "", strings.TrimPrefix(file, "../../"))
+		if res.code != 1 {
+			t.Errorf("%s: exit %d, want 1", file, res.code)
+		}
+		for _, m := range rules {
+			if len(pairs(rep, m[1])) == 0 {
+				t.Errorf("%s: prodready does not report %s", file, m[1])
+			}
+		}
+	}
+}
+
+// TestSameFindingsWhateverTheSplitAndOrder checks examples/ given as one
+// directory, and as its files listed one by one in reverse order, give the
+// same findings: cross-object rules see every object of a run.
+func TestSameFindingsWhateverTheSplitAndOrder(t *testing.T) {
+	var files []string
+	err := filepath.WalkDir("../../examples", func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".yaml") {
+			files = append([]string{strings.TrimPrefix(path, "../../")}, files...)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := checkJSON(t, "", "examples/")
+	split, _ := checkJSON(t, "", files...)
+	a, b := keys(pairs(whole, "")), keys(pairs(split, ""))
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Errorf("one directory gave %d pairs, the files in reverse order %d", len(a), len(b))
+	}
+}
