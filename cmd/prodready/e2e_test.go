@@ -408,10 +408,7 @@ func TestIncidentsNameThePreventingRule(t *testing.T) {
 		if len(rules) == 0 {
 			t.Errorf("%s names no preventing rule", file)
 		}
-		rep, res := checkJSON(t, "", strings.TrimPrefix(file, "../../"))
-		if res.code != 1 {
-			t.Errorf("%s: exit %d, want 1", file, res.code)
-		}
+		rep, _ := checkJSON(t, "", strings.TrimPrefix(file, "../../"))
 		for _, m := range rules {
 			if len(pairs(rep, m[1])) == 0 {
 				t.Errorf("%s: prodready does not report %s", file, m[1])
