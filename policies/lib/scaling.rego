@@ -1,15 +1,13 @@
 # METADATA
-# title: Replicas, autoscalers and disruption budgets across objects
+# title: Replicas and autoscalers across objects
 # description: |
 #   What cross-object rules share: which HorizontalPodAutoscalers and KEDA
 #   ScaledObjects target a workload (by kind, name and namespace), its
-#   effective minimum replicas, and which PodDisruptionBudgets select its
-#   pods. Every lookup goes through lib.prodready.inventory by namespace and kind.
+#   effective minimum replicas. (Which PodDisruptionBudgets select which pods
+#   is lib.prodready.disruption.) Every lookup goes through lib.prodready.inventory by namespace and kind.
 package lib.prodready.scaling
 
 import data.lib.prodready.inventory
-import data.lib.prodready.selector
-import data.lib.prodready.workload
 
 # hpas(obj) are the HPAs of obj's namespace whose scaleTargetRef names obj.
 hpas(obj) := {hpa |
@@ -50,27 +48,4 @@ min_replicas(obj) := min(autoscaler_minimums(obj)) if {
 autoscaler_minimums(obj) := {n | some hpa in hpas(obj); n := object.get(hpa, ["spec", "minReplicas"], 1)} | {n |
 	some so in scaled_objects(obj)
 	n := object.get(so, ["spec", "minReplicaCount"], 0)
-}
-
-# pdbs(obj) are the PodDisruptionBudgets of obj's namespace whose selector
-# matches obj's pod template labels.
-pdbs(obj) := {pdb |
-	some pdb in inventory.namespaced(inventory.namespace_of(obj), "PodDisruptionBudget")
-	selector.matches(pdb.spec.selector, workload.template_labels(obj))
-}
-
-# selected_workloads(pdb) are the workloads of the PDB's namespace whose pods it selects.
-selected_workloads(pdb) := {obj |
-	some obj in inventory.workloads(inventory.namespace_of(pdb))
-	selector.matches(pdb.spec.selector, workload.template_labels(obj))
-}
-
-# pdb_minimum(value, replicas) is how many pods a PDB's minAvailable (or
-# maxUnavailable, as replicas minus it) keeps: an integer as is, a
-# percentage of replicas rounded up, as the disruption controller does.
-pdb_minimum(value, _) := value if is_number(value)
-
-pdb_minimum(value, replicas) := ceil((to_number(trim_suffix(value, "%")) * replicas) / 100) if {
-	is_string(value)
-	endswith(value, "%")
 }

@@ -17,7 +17,6 @@ hpa(name, target_kind, target_name, min) := {
 
 scaled_object(spec) := {"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject", "metadata": {"name": "so", "namespace": "shop"}, "spec": spec}
 
-pdb(selector) := {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "pdb", "namespace": "shop"}, "spec": {"selector": selector, "maxUnavailable": 1}}
 
 inv(objs) := fixtures.inventory(objs)
 
@@ -53,20 +52,4 @@ test_scaled_object_defaults if {
 test_keda_owned if {
 	scaling.keda_owned({"metadata": {"ownerReferences": [{"kind": "ScaledObject", "name": "so"}]}})
 	not scaling.keda_owned({"metadata": {"name": "h"}})
-}
-
-test_pdbs_select_template_labels if {
-	p := pdb({"matchLabels": {"app": "api"}})
-	scaling.pdbs(deployment) == {p} with data.inventory as inv([deployment, p])
-	scaling.selected_workloads(p) == {deployment} with data.inventory as inv([deployment, p])
-	other := pdb({"matchLabels": {"app": "web"}})
-	scaling.pdbs(deployment) == set() with data.inventory as inv([deployment, other])
-}
-
-test_pdb_minimum if {
-	scaling.pdb_minimum(2, 5) == 2
-	scaling.pdb_minimum("80%", 5) == 4
-	scaling.pdb_minimum("50%", 3) == 2
-	scaling.pdb_minimum("100%", 3) == 3
-	not scaling.pdb_minimum("two", 3)
 }
