@@ -103,10 +103,12 @@ func New(opts ...Option) (*Engine, error) {
 		o.set = set
 	}
 	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, workers: max(o.workers, 1)}
+	// ruleFiles maps every rule's file to whether the profile enables it;
+	// the other modules (lib/) are always compiled.
 	ruleFiles := map[string]bool{}
 	for _, r := range o.set.Rules {
-		ruleFiles[r.File] = true
-		if !o.profile.Includes(r.Profile) {
+		ruleFiles[r.File] = o.profile.Includes(r.Profile)
+		if !ruleFiles[r.File] {
 			continue
 		}
 		e.rules = append(e.rules, r)
@@ -115,7 +117,7 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	modules := map[string]*ast.Module{}
 	for name, m := range o.set.Modules {
-		if ruleFiles[name] && !e.enabledFile(name) {
+		if enabled, isRule := ruleFiles[name]; isRule && !enabled {
 			continue
 		}
 		modules[name] = m
@@ -126,15 +128,6 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	e.indexed = lookedUpKinds(e.compiler)
 	return e, nil
-}
-
-func (e *Engine) enabledFile(name string) bool {
-	for _, r := range e.rules {
-		if r.File == name {
-			return true
-		}
-	}
-	return false
 }
 
 // Rules returns the rules the engine runs, sorted by ID.
