@@ -2,11 +2,15 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/prodready/prodready/pkg/manifest"
+	"github.com/prodready/prodready/pkg/policy"
 )
 
 // inventoryLookups are the helpers rules call to read other objects, with
@@ -25,35 +29,118 @@ var lookedUpKindsRule = ast.MustParseRef("data.lib.prodready.inventory.looked_up
 // (CRDs, ConfigMaps...) that no rule reads.
 func lookedUpKinds(compiler *ast.Compiler) map[string]bool {
 	kinds := map[string]bool{}
-	addString := func(t *ast.Term) {
-		if kind, ok := t.Value.(ast.String); ok {
-			kinds[string(kind)] = true
-		}
-	}
-	if rs, err := rego.New(rego.ParsedQuery(ast.NewBody(ast.NewExpr(ast.NewTerm(lookedUpKindsRule)))), rego.Compiler(compiler)).Eval(context.Background()); err == nil {
-		for _, r := range rs {
-			for _, e := range r.Expressions {
-				if list, ok := e.Value.([]any); ok {
-					for _, k := range list {
-						if kind, ok := k.(string); ok {
-							kinds[kind] = true
-						}
-					}
-				}
-			}
-		}
+	for _, kind := range variableKinds(compiler) {
+		kinds[kind] = true
 	}
 	for _, mod := range compiler.Modules {
-		ast.WalkExprs(mod, func(expr *ast.Expr) bool {
-			for _, call := range callsOf(expr) {
-				if arg, ok := inventoryLookups[call[0].String()]; ok && len(call) > arg {
-					addString(call[arg])
+		for _, r := range mod.Rules {
+			for kind := range literalLookups(r) {
+				kinds[kind] = kind != ""
+			}
+		}
+	}
+	delete(kinds, "")
+	return kinds
+}
+
+// variableKinds evaluates inventory.looked_up_kinds.
+func variableKinds(compiler *ast.Compiler) []string {
+	var kinds []string
+	rs, err := rego.New(rego.ParsedQuery(ast.NewBody(ast.NewExpr(ast.NewTerm(lookedUpKindsRule)))), rego.Compiler(compiler)).Eval(context.Background())
+	if err != nil {
+		return nil
+	}
+	for _, r := range rs {
+		for _, e := range r.Expressions {
+			list, _ := e.Value.([]any)
+			for _, k := range list {
+				if kind, ok := k.(string); ok {
+					kinds = append(kinds, kind)
 				}
 			}
-			return false
-		})
+		}
 	}
 	return kinds
+}
+
+// literalLookups returns the inventory lookups in rule r: the kind of
+// each namespaced/cluster call, "" for a kind held in a variable.
+func literalLookups(r *ast.Rule) map[string]bool {
+	kinds := map[string]bool{}
+	ast.WalkExprs(r, func(expr *ast.Expr) bool {
+		for _, call := range callsOf(expr) {
+			arg, ok := inventoryLookups[call[0].String()]
+			if !ok || len(call) <= arg {
+				continue
+			}
+			kind, _ := call[arg].Value.(ast.String)
+			kinds[string(kind)] = true
+		}
+		return false
+	})
+	return kinds
+}
+
+// Lookups returns, for every rule of set that reads other objects, the
+// kinds it looks up in data.inventory, sorted; a rule absent from the map
+// judges its object alone. Bundle builders use it: Conftest needs --combine
+// and Gatekeeper needs these kinds synced for the rules listed.
+func Lookups(set *policy.Set) (map[string][]string, error) {
+	compiler := ast.NewCompiler().WithCapabilities(sandboxCapabilities())
+	if compiler.Compile(set.Modules); compiler.Failed() {
+		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
+	}
+	variable := variableKinds(compiler)
+	out := map[string][]string{}
+	for _, rule := range set.Rules {
+		mod, ok := compiler.Modules[rule.File]
+		if !ok {
+			continue
+		}
+		kinds := map[string]bool{}
+		seen := map[util.T]bool{}
+		var queue []util.T
+		for _, r := range mod.Rules {
+			queue = append(queue, r)
+		}
+		for len(queue) > 0 {
+			node := queue[0]
+			queue = queue[1:]
+			if seen[node] {
+				continue
+			}
+			seen[node] = true
+			r, ok := node.(*ast.Rule)
+			if !ok {
+				continue
+			}
+			for kind := range literalLookups(r) {
+				if kind != "" {
+					kinds[kind] = true
+					continue
+				}
+				for _, k := range variable {
+					kinds[k] = true
+				}
+			}
+			for dep := range compiler.Graph.Dependencies(r) {
+				queue = append(queue, dep)
+			}
+		}
+		if len(kinds) > 0 {
+			out[rule.ID] = sortedKeys(kinds)
+		}
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // callsOf returns the function calls in expr, nested ones included.

@@ -1,6 +1,12 @@
 package engine
 
-import "testing"
+import (
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/prodready/prodready/pkg/policy"
+)
 
 func TestInventoryIndexesTheKindsRulesLookUp(t *testing.T) {
 	e, err := New()
@@ -16,5 +22,40 @@ func TestInventoryIndexesTheKindsRulesLookUp(t *testing.T) {
 		if e.indexed[kind] {
 			t.Errorf("%s is indexed though no rule looks it up", kind)
 		}
+	}
+}
+
+func TestLookupsNameTheKindsEachRuleReads(t *testing.T) {
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookups, err := Lookups(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// pdb-missing reads PDBs directly and HPAs and ScaledObjects through
+	// the effective minimum replicas; memory-request-missing reads nothing.
+	for _, kind := range []string{"HorizontalPodAutoscaler", "PodDisruptionBudget", "ScaledObject"} {
+		if !slices.Contains(lookups["pdb-missing"], kind) {
+			t.Errorf("pdb-missing looks up %v, not %s", lookups["pdb-missing"], kind)
+		}
+	}
+	if got, ok := lookups["memory-request-missing"]; ok {
+		t.Errorf("memory-request-missing judges its object alone, got lookups %v", got)
+	}
+	// Every kind a rule looks up is indexed by the engine, and vice versa.
+	e, err := New(WithProfile(policy.Strict))
+	if err != nil {
+		t.Fatal(err)
+	}
+	union := map[string]bool{}
+	for _, kinds := range lookups {
+		for _, k := range kinds {
+			union[k] = true
+		}
+	}
+	if !maps.Equal(union, e.indexed) {
+		t.Errorf("rules look up %v, engine indexes %v", sortedKeys(union), sortedKeys(e.indexed))
 	}
 }
