@@ -96,6 +96,10 @@ type Rule struct {
 	Version     string      `json:"version"`
 	Remediation string      `json:"remediation"`
 	Parameters  []Parameter `json:"parameters,omitempty"`
+	// Kinds are the kinds of object the rule reports on (whatever their
+	// apiVersion): Gatekeeper Constraints match them, and the SDK skips
+	// objects of other kinds.
+	Kinds []string `json:"kinds"`
 	// Package is the rule's Rego package, e.g. prodready.rules.memory_request_missing.
 	Package string `json:"package"`
 	// File is the rule's source file within its file system.
@@ -115,6 +119,8 @@ func (r Rule) Defaults() map[string]any {
 type Set struct {
 	// Modules are every non-test module, by file name.
 	Modules map[string]*ast.Module
+	// Sources are the text of Modules, by file name: what bundles ship.
+	Sources map[string]string
 	// Tests are the _test.rego modules, by file name.
 	Tests map[string]*ast.Module
 	// Rules are sorted by ID.
@@ -128,7 +134,7 @@ func Builtin() (*Set, error) {
 
 // Load parses every .rego file of fsys.
 func Load(fsys fs.FS) (*Set, error) {
-	set := &Set{Modules: map[string]*ast.Module{}, Tests: map[string]*ast.Module{}}
+	set := &Set{Modules: map[string]*ast.Module{}, Sources: map[string]string{}, Tests: map[string]*ast.Module{}}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
 			return err
@@ -146,6 +152,7 @@ func Load(fsys fs.FS) (*Set, error) {
 			return nil
 		}
 		set.Modules[name] = mod
+		set.Sources[name] = string(src)
 		rule, ok, err := ruleOf(name, mod)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
@@ -174,6 +181,17 @@ func (s *Set) Rule(id string) (Rule, bool) {
 		return s.Rules[i], true
 	}
 	return Rule{}, false
+}
+
+// Enabled returns the rules profile p runs, sorted by ID.
+func (s *Set) Enabled(p Profile) []Rule {
+	var rules []Rule
+	for _, r := range s.Rules {
+		if p.Includes(r.Profile) {
+			rules = append(rules, r)
+		}
+	}
+	return rules
 }
 
 // Parameters returns every rule's default parameters by rule ID: the
@@ -219,6 +237,9 @@ func ruleOf(file string, mod *ast.Module) (Rule, bool, error) {
 		return Rule{}, false, err
 	}
 	rule.Parameters = params
+	for _, k := range list(custom["kinds"]) {
+		rule.Kinds = append(rule.Kinds, str(k))
+	}
 	if err := rule.validate(); err != nil {
 		return Rule{}, false, err
 	}
@@ -264,6 +285,11 @@ func parametersOf(v any) ([]Parameter, error) {
 	}
 	sort.Slice(params, func(i, j int) bool { return params[i].Name < params[j].Name })
 	return params, nil
+}
+
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 func str(v any) string {
