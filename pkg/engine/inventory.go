@@ -160,7 +160,13 @@ func callsOf(expr *ast.Expr) [][]*ast.Term {
 	return calls
 }
 
-// clusterScoped are the kinds Gatekeeper files under data.inventory.cluster.
+// ClusterScopedKinds are the kinds filed under data.inventory.cluster, as
+// Gatekeeper files them, sorted; every other kind is namespaced. Bundles
+// that build the inventory in Rego (Conftest) use the same list.
+func ClusterScopedKinds() []string {
+	return sortedKeys(clusterScoped)
+}
+
 var clusterScoped = map[string]bool{
 	"Namespace": true, "Node": true, "PersistentVolume": true, "ClusterRole": true,
 	"ClusterRoleBinding": true, "CustomResourceDefinition": true, "StorageClass": true,

@@ -5,10 +5,16 @@
 package enginetest
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"testing"
+
+	"github.com/prodready/prodready/pkg/engine"
+	"github.com/prodready/prodready/pkg/manifest"
+	"github.com/prodready/prodready/pkg/policy"
 )
 
 // Binary returns the path of the named engine: from $PRODREADY_TOOLS_BIN,
@@ -55,4 +61,59 @@ func ModuleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// Key names one (rule, object) finding the same way for every engine:
+// "rule-id Kind/namespace/name" ("rule-id Kind/name" for cluster-scoped objects).
+func Key(rule, kind, namespace, name string) string {
+	return rule + " " + engine.ObjectRef{Kind: kind, Namespace: namespace, Name: name}.String()
+}
+
+// SDKFindings evaluates the files under paths with the embedded library
+// and returns the keys of the findings that are not exempted: the
+// reference every bundle's engine must reproduce.
+func SDKFindings(t testing.TB, profile policy.Profile, paths ...string) map[string]bool {
+	t.Helper()
+	ctx := context.Background()
+	// Documents that do not parse are left out here as by every engine.
+	loaded := manifest.Load(ctx, paths, manifest.Options{})
+	e, err := engine.New(engine.WithProfile(profile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := e.Evaluate(ctx, loaded.Objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, f := range findings {
+		if !f.Exempted {
+			keys[Key(f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name)] = true
+		}
+	}
+	return keys
+}
+
+// Compare reports every key one engine found and the other did not.
+func Compare(t testing.TB, wantName string, want map[string]bool, gotName string, got map[string]bool) {
+	t.Helper()
+	for _, k := range sortedKeys(want) {
+		if !got[k] {
+			t.Errorf("%s reports %s, %s does not", wantName, k, gotName)
+		}
+	}
+	for _, k := range sortedKeys(got) {
+		if !want[k] {
+			t.Errorf("%s reports %s, %s does not", gotName, k, wantName)
+		}
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
