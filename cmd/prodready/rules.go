@@ -27,12 +27,7 @@ func newRules() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rules = nil
-				for _, r := range set.Rules {
-					if prof.Includes(r.Profile) {
-						rules = append(rules, r)
-					}
-				}
+				rules = set.Enabled(prof)
 			}
 			out := cmd.OutOrStdout()
 			switch output {

@@ -1,7 +1,7 @@
 // Package docs renders a rule's documentation from its METADATA and its
-// example manifest: what it checks and why, how to fix it, its parameters,
-// how to exempt an object, and the example. docs/rules/<id>.md and
-// `prodready explain` print the same text.
+// example manifest: the kinds it applies to, what it checks and why, how to
+// fix it, its parameters, how to exempt an object, and the example.
+// docs/rules/<id>.md and `prodready explain` print the same text.
 package docs
 
 import (
@@ -30,6 +30,7 @@ func Render(r policy.Rule, examples fs.FS) []byte {
 	p("**%s**\n\n", r.Title)
 	p("| severity | enforcement | profile | version | area |\n|---|---|---|---|---|\n")
 	p("| %s | %s | %s | %s | %s |\n\n", r.Severity, r.Severity.Enforcement(), r.Profile, r.Version, path.Dir(r.File))
+	p("Applies to: %s\n\n", strings.Join(r.Kinds, ", "))
 	p("## What it checks, and why\n\n%s\n\n", r.Description)
 	p("## How to fix it\n\n%s\n\n", r.Remediation)
 	p("## Parameters\n\n")

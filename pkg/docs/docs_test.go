@@ -77,7 +77,7 @@ func TestRenderHasEverySection(t *testing.T) {
 		t.Fatal("rule missing")
 	}
 	out := string(docs.Render(r, examples.FS))
-	for _, want := range []string{"# memory-limit-no-headroom", "## What it checks, and why", "## How to fix it", "| `minRatio` | number | `1.5` |",
+	for _, want := range []string{"# memory-limit-no-headroom", "Applies to: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout\n", "## What it checks, and why", "## How to fix it", "| `minRatio` | number | `1.5` |",
 		"prodready.dev/exempt: \"memory-limit-no-headroom\"", "# expect: memory-limit-no-headroom"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("docs lack %q", want)

@@ -62,7 +62,10 @@ type Engine struct {
 	byPackage  map[string]policy.Rule
 	parameters map[string]any
 	indexed    map[string]bool
-	workers    int
+	// reporters are, by object kind, the IDs of the enabled rules that
+	// report on that kind (their METADATA kinds).
+	reporters map[string]map[string]bool
+	workers   int
 }
 
 type options struct {
@@ -102,7 +105,7 @@ func New(opts ...Option) (*Engine, error) {
 		}
 		o.set = set
 	}
-	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, workers: max(o.workers, 1)}
+	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, reporters: map[string]map[string]bool{}, workers: max(o.workers, 1)}
 	// ruleFiles maps every rule's file to whether the profile enables it;
 	// the other modules (lib/) are always compiled.
 	ruleFiles := map[string]bool{}
@@ -114,6 +117,12 @@ func New(opts ...Option) (*Engine, error) {
 		e.rules = append(e.rules, r)
 		e.byPackage[r.Package] = r
 		e.parameters[r.ID] = r.Defaults()
+		for _, kind := range r.Kinds {
+			if e.reporters[kind] == nil {
+				e.reporters[kind] = map[string]bool{}
+			}
+			e.reporters[kind][r.ID] = true
+		}
 	}
 	modules := map[string]*ast.Module{}
 	for name, m := range o.set.Modules {
@@ -163,7 +172,9 @@ func denied(name string) bool {
 var findingsQuery = ast.MustParseBody("data.prodready.rules[rule].findings[finding]")
 
 // Evaluate runs every enabled rule on objs. Cross-object rules see all of
-// objs. Findings are sorted by file, line, rule and container.
+// objs. Objects of a kind no enabled rule reports on are not evaluated (only
+// looked up), and a rule's findings are only on the kinds it declares.
+// Findings are sorted by file, line, rule and container.
 func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, error) {
 	store := inmem.NewFromObjectWithOpts(map[string]any{
 		"lib":       map[string]any{"parameters": e.parameters},
@@ -199,6 +210,9 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Findi
 	go func() {
 		defer close(jobs)
 		for _, obj := range objs {
+			if e.reporters[obj.Kind] == nil {
+				continue
+			}
 			select {
 			case jobs <- obj:
 			case <-ctx.Done():
@@ -242,7 +256,7 @@ func (e *Engine) evaluate(ctx context.Context, query rego.PreparedEvalQuery, obj
 	for _, r := range rs {
 		pkg, _ := r.Bindings["rule"].(string)
 		rule, ok := e.byPackage[policy.RulesPackage+"."+pkg]
-		if !ok {
+		if !ok || !e.reporters[obj.Kind][rule.ID] {
 			continue
 		}
 		body, _ := r.Bindings["finding"].(map[string]any)

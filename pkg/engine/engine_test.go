@@ -147,6 +147,7 @@ func TestNetworkBuiltinsAreUnavailable(t *testing.T) {
 #   id: calls-home
 #   severity: low
 #   profile: baseline
+#   kinds: [Deployment]
 #   version: 1.0.0
 #   remediation: None.
 package prodready.rules.calls_home

@@ -7,7 +7,9 @@ package policy
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -84,6 +86,9 @@ type Parameter struct {
 	Type        string `json:"type"`
 	Description string `json:"description,omitempty"`
 	Default     any    `json:"default"`
+	// Items is the schema of an array's elements, e.g. {type: string}:
+	// Gatekeeper's constraint CRDs need it for every array.
+	Items map[string]any `json:"items,omitempty"`
 }
 
 // Rule is one rule of the catalogue, as its METADATA declares it.
@@ -134,36 +139,45 @@ func Builtin() (*Set, error) {
 
 // Load parses every .rego file of fsys.
 func Load(fsys fs.FS) (*Set, error) {
-	set := &Set{Modules: map[string]*ast.Module{}, Sources: map[string]string{}, Tests: map[string]*ast.Module{}}
+	files := map[string]string{}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
 			return err
 		}
 		src, err := fs.ReadFile(fsys, name)
+		files[name] = string(src)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return LoadFiles(files)
+}
+
+// LoadFiles parses Rego sources given by slash-separated file name, as
+// Load does for the files of a file system: bundles are read this way.
+func LoadFiles(files map[string]string) (*Set, error) {
+	set := &Set{Modules: map[string]*ast.Module{}, Sources: map[string]string{}, Tests: map[string]*ast.Module{}}
+	// In name order, so that errors are the same from run to run.
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		src := files[name]
+		mod, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 		if err != nil {
-			return err
-		}
-		mod, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			return err
+			return nil, err
 		}
 		if strings.HasSuffix(name, "_test.rego") {
 			set.Tests[name] = mod
-			return nil
+			continue
 		}
 		set.Modules[name] = mod
-		set.Sources[name] = string(src)
+		set.Sources[name] = src
 		rule, ok, err := ruleOf(name, mod)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if ok {
 			set.Rules = append(set.Rules, rule)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	sort.Slice(set.Rules, func(i, j int) bool { return set.Rules[i].ID < set.Rules[j].ID })
 	for i := 1; i < len(set.Rules); i++ {
@@ -263,6 +277,14 @@ func (r Rule) validate() error {
 	if _, err := ParseProfile(string(r.Profile)); err != nil {
 		return err
 	}
+	if len(r.Kinds) == 0 {
+		return fmt.Errorf("METADATA lacks custom.kinds, the list of kinds the rule reports on")
+	}
+	for _, k := range r.Kinds {
+		if k == "" || strings.Contains(k, "/") {
+			return fmt.Errorf("custom.kinds: %q is not a bare kind name such as Deployment", k)
+		}
+	}
 	return nil
 }
 
@@ -281,10 +303,15 @@ func parametersOf(v any) ([]Parameter, error) {
 		if !ok || s["type"] == nil || s["default"] == nil {
 			return nil, fmt.Errorf("parameter %q needs a type and a default", name)
 		}
-		params = append(params, Parameter{Name: name, Type: str(s["type"]), Description: strings.TrimSpace(str(s["description"])), Default: s["default"]})
+		params = append(params, Parameter{Name: name, Type: str(s["type"]), Description: strings.TrimSpace(str(s["description"])), Default: s["default"], Items: object(s["items"])})
 	}
 	sort.Slice(params, func(i, j int) bool { return params[i].Name < params[j].Name })
 	return params, nil
+}
+
+func object(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }
 
 func list(v any) []any {

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -39,6 +40,7 @@ const header = `# METADATA
 #   id: %ID%
 #   severity: %SEV%
 #   profile: baseline
+#   kinds: [Deployment, StatefulSet]
 #   version: 1.0.0
 #   remediation: R
 package prodready.rules.%PKG%
@@ -48,6 +50,12 @@ findings contains {"msg": "m"} if false
 
 func module(id, sev, pkg string) *fstest.MapFile {
 	src := strings.NewReplacer("%ID%", id, "%SEV%", sev, "%PKG%", pkg).Replace(header)
+	return &fstest.MapFile{Data: []byte(src)}
+}
+
+// withKinds is module("a", "low", "a") with its kinds line replaced by line.
+func withKinds(line string) *fstest.MapFile {
+	src := strings.Replace(string(module("a", "low", "a").Data), "#   kinds: [Deployment, StatefulSet]\n", line, 1)
 	return &fstest.MapFile{Data: []byte(src)}
 }
 
@@ -63,6 +71,59 @@ func TestLoadRejectsBrokenMetadata(t *testing.T) {
 		if _, err := policy.Load(fsys); err == nil {
 			t.Errorf("%s: loaded without error", name)
 		}
+	}
+}
+
+// workloadKinds is the order of lib/inventory.rego's workload_kinds.
+var workloadKinds = []string{"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Rollout"}
+
+// TestBuiltinKindsAreInOrder keeps every rule's kinds in one order, so that
+// the generated docs and bundles read alike: workloads first, in
+// workload_kinds order, then the other kinds alphabetically, none twice.
+func TestBuiltinKindsAreInOrder(t *testing.T) {
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := func(kind string) string {
+		if i := slices.Index(workloadKinds, kind); i >= 0 {
+			return string(rune('0' + i))
+		}
+		return "~" + kind
+	}
+	for _, r := range set.Rules {
+		for i := 1; i < len(r.Kinds); i++ {
+			if rank(r.Kinds[i-1]) >= rank(r.Kinds[i]) {
+				t.Errorf("%s: kinds %v: want workloads in the order %v, then the others sorted, each once", r.ID, r.Kinds, workloadKinds)
+				break
+			}
+		}
+	}
+}
+
+func TestLoadRequiresKinds(t *testing.T) {
+	for name, line := range map[string]string{
+		"no kinds":         "",
+		"empty kinds":      "#   kinds: []\n",
+		"kinds not a list": "#   kinds: Deployment\n",
+		"empty kind":       "#   kinds: [Deployment, \"\"]\n",
+		"kind not a name":  "#   kinds: [Deployment, 3]\n",
+		"kind with group":  "#   kinds: [apps/Deployment]\n",
+	} {
+		_, err := policy.Load(fstest.MapFS{"a.rego": withKinds(line)})
+		if err == nil || !strings.Contains(err.Error(), "custom.kinds") {
+			t.Errorf("%s: got error %v, want one about custom.kinds", name, err)
+		}
+	}
+}
+
+func TestKindsAreRead(t *testing.T) {
+	set, err := policy.Load(fstest.MapFS{"a.rego": module("a", "low", "a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := set.Rules[0].Kinds; !slices.Equal(got, []string{"Deployment", "StatefulSet"}) {
+		t.Errorf("kinds %q, want [Deployment StatefulSet]", got)
 	}
 }
 

@@ -14,6 +14,7 @@
 #   id: hpa-min-equals-max
 #   severity: low
 #   profile: baseline
+#   kinds: [HorizontalPodAutoscaler]
 #   version: 1.0.0
 #   remediation: |
 #     Raise maxReplicas to the count the workload may need at peak (sized from

@@ -16,6 +16,7 @@
 #   id: hpa-min-replicas-low
 #   severity: medium
 #   profile: baseline
+#   kinds: [HorizontalPodAutoscaler]
 #   version: 1.0.0
 #   parameters:
 #     minReplicas:

@@ -17,6 +17,7 @@
 #   id: hpa-scale-down-unstable
 #   severity: low
 #   profile: baseline
+#   kinds: [HorizontalPodAutoscaler]
 #   version: 1.0.0
 #   parameters:
 #     minSeconds:

@@ -16,6 +16,7 @@
 #   id: hpa-target-missing
 #   severity: medium
 #   profile: baseline
+#   kinds: [HorizontalPodAutoscaler]
 #   version: 1.0.0
 #   remediation: |
 #     Point spec.scaleTargetRef (apiVersion, kind, name) at the workload the

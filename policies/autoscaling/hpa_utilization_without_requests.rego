@@ -20,6 +20,7 @@
 #   id: hpa-utilization-without-requests
 #   severity: high
 #   profile: baseline
+#   kinds: [HorizontalPodAutoscaler]
 #   version: 1.0.0
 #   remediation: |
 #     Give every container of the target's pod template (sidecars included)

@@ -20,6 +20,7 @@
 #   id: hpa-vpa-conflict
 #   severity: high
 #   profile: baseline
+#   kinds: [VerticalPodAutoscaler]
 #   version: 1.0.0
 #   remediation: |
 #     Let each autoscaler own a different signal: restrict the VPA to the

@@ -15,6 +15,7 @@
 #   id: keda-cooldown-short
 #   severity: low
 #   profile: baseline
+#   kinds: [ScaledObject]
 #   version: 1.0.0
 #   parameters:
 #     minSeconds:

@@ -14,6 +14,7 @@
 #   id: keda-hpa-conflict
 #   severity: high
 #   profile: baseline
+#   kinds: [HorizontalPodAutoscaler]
 #   version: 1.0.0
 #   remediation: |
 #     Keep one autoscaler per workload: delete the HorizontalPodAutoscaler

@@ -19,6 +19,7 @@
 #   id: vpa-bounds-missing
 #   severity: low
 #   profile: baseline
+#   kinds: [VerticalPodAutoscaler]
 #   version: 1.0.0
 #   remediation: |
 #     Under spec.resourcePolicy.containerPolicies, give each container (or

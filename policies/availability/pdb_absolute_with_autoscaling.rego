@@ -15,6 +15,7 @@
 #   id: pdb-absolute-with-autoscaling
 #   severity: low
 #   profile: baseline
+#   kinds: [PodDisruptionBudget]
 #   version: 1.0.0
 #   remediation: |
 #     Replace the integer minAvailable with maxUnavailable: 1 (or a

@@ -22,6 +22,7 @@
 #   id: pdb-blocks-drain
 #   severity: high
 #   profile: baseline
+#   kinds: [PodDisruptionBudget]
 #   version: 1.0.0
 #   remediation: |
 #     Use maxUnavailable: 1 (or a percentage above 0%, such as "25%"), which

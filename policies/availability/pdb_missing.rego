@@ -17,6 +17,7 @@
 #   id: pdb-missing
 #   severity: high
 #   profile: baseline
+#   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Add a PodDisruptionBudget in the workload's namespace whose

@@ -24,6 +24,7 @@
 #   id: pdb-selector-matches-nothing
 #   severity: medium
 #   profile: baseline
+#   kinds: [PodDisruptionBudget]
 #   version: 1.0.0
 #   remediation: |
 #     Make spec.selector match the labels of the pod template it is meant to

@@ -16,6 +16,7 @@
 #   id: pod-spread-missing
 #   severity: medium
 #   profile: baseline
+#   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Add a topologySpreadConstraint to the pod template with topologyKey

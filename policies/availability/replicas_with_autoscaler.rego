@@ -14,6 +14,7 @@
 #   id: replicas-with-autoscaler
 #   severity: low
 #   profile: baseline
+#   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Remove spec.replicas from the workload's manifest (in a Helm chart,

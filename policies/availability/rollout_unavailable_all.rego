@@ -13,6 +13,7 @@
 #   id: rollout-unavailable-all
 #   severity: medium
 #   profile: baseline
+#   kinds: [Deployment]
 #   version: 1.0.0
 #   remediation: |
 #     Lower spec.strategy.rollingUpdate.maxUnavailable to a share that keeps

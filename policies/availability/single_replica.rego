@@ -15,6 +15,7 @@
 #   id: single-replica
 #   severity: medium
 #   profile: baseline
+#   kinds: [Deployment, StatefulSet, Rollout]
 #   version: 1.0.0
 #   parameters:
 #     minReplicas:

@@ -17,6 +17,7 @@
 #   id: spread-selector-mismatch
 #   severity: high
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Make each topologySpreadConstraint's labelSelector select the pod

@@ -14,6 +14,7 @@
 #   id: zone-spread-missing
 #   severity: low
 #   profile: strict
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Add a topologySpreadConstraint on topology.kubernetes.io/zone, next to

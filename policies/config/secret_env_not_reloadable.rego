@@ -25,6 +25,7 @@
 #   id: secret-env-not-reloadable
 #   severity: low
 #   profile: baseline
+#   kinds: [Deployment, StatefulSet, DaemonSet, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Annotate the workload (metadata.annotations, not only the pod

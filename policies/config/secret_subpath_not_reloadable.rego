@@ -24,6 +24,7 @@
 #   id: secret-subpath-not-reloadable
 #   severity: low
 #   profile: baseline
+#   kinds: [Deployment, StatefulSet, DaemonSet, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Mount the whole Secret volume at a directory of its own (no subPath)

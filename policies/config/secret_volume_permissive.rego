@@ -17,6 +17,7 @@
 #   id: secret-volume-permissive
 #   severity: low
 #   profile: strict
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Set defaultMode: 0400 on the secret volume (0440 with a pod

@@ -15,6 +15,7 @@
 #   id: spot-without-fallback
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   parameters:
 #     spotKeys:

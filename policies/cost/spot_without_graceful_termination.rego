@@ -20,6 +20,7 @@
 #   id: spot-without-graceful-termination
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   parameters:
 #     minSeconds:

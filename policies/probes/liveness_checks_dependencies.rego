@@ -16,10 +16,13 @@
 #   id: liveness-checks-dependencies
 #   severity: high
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   parameters:
 #     patterns:
 #       type: array
+#       items:
+#         type: string
 #       default:
 #         - ready
 #         - readiness

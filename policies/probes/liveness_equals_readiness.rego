@@ -15,6 +15,7 @@
 #   id: liveness-equals-readiness
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Give liveness its own endpoint that checks only that the process

@@ -12,6 +12,7 @@
 #   id: liveness-probe-missing
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Add a livenessProbe that checks only that the process itself responds

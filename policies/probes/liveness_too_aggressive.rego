@@ -13,6 +13,7 @@
 #   id: liveness-too-aggressive
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   parameters:
 #     minWindowSeconds:

@@ -13,6 +13,7 @@
 #   id: probe-timeout-exceeds-period
 #   severity: low
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Set timeoutSeconds well below periodSeconds (for example timeoutSeconds

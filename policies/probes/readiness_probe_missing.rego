@@ -13,6 +13,7 @@
 #   id: readiness-probe-missing
 #   severity: high
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Add a readinessProbe on the port the container serves (httpGet on a

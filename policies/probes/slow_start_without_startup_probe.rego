@@ -14,6 +14,7 @@
 #   id: slow-start-without-startup-probe
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   parameters:
 #     maxInitialDelay:

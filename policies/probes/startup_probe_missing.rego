@@ -15,6 +15,7 @@
 #   id: startup-probe-missing
 #   severity: low
 #   profile: strict
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Add a startupProbe on the liveness endpoint whose failureThreshold x

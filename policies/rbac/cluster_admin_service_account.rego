@@ -19,6 +19,7 @@
 #   id: cluster-admin-service-account
 #   severity: critical
 #   profile: baseline
+#   kinds: [ClusterRoleBinding, RoleBinding]
 #   version: 1.0.0
 #   remediation: |
 #     Write a Role (or ClusterRole) listing only the verbs and resources the

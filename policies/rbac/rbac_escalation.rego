@@ -17,6 +17,7 @@
 #   id: rbac-escalation
 #   severity: high
 #   profile: baseline
+#   kinds: [ClusterRole, Role]
 #   version: 1.0.0
 #   remediation: |
 #     Remove escalate, bind and impersonate, and any "*" verb on roles,

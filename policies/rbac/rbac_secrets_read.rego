@@ -15,6 +15,7 @@
 #   id: rbac-secrets-read
 #   severity: medium
 #   profile: baseline
+#   kinds: [ClusterRole, Role]
 #   version: 1.0.0
 #   remediation: |
 #     Name the Secrets the subject reads in resourceNames, in a Role of

@@ -15,6 +15,7 @@
 #   id: rbac-wildcard
 #   severity: high
 #   profile: baseline
+#   kinds: [ClusterRole, Role]
 #   version: 1.0.0
 #   remediation: |
 #     List the verbs (get, list, watch, create, update, patch, delete) and

@@ -16,6 +16,7 @@
 #   id: service-account-cluster-binding
 #   severity: medium
 #   profile: baseline
+#   kinds: [ClusterRoleBinding]
 #   version: 1.0.0
 #   parameters:
 #     exemptNamespaces:

@@ -17,6 +17,7 @@
 #   id: service-account-token-automount
 #   severity: low
 #   profile: strict
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Set automountServiceAccountToken: false on the pod template, or on the

@@ -19,6 +19,7 @@
 #   id: cpu-limit-latency-sensitive
 #   severity: low
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Remove resources.limits.cpu from the container and keep (or set)

@@ -11,6 +11,7 @@
 #   id: cpu-request-missing
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Set resources.requests.cpu to the container's typical usage (for example

@@ -15,6 +15,7 @@
 #   id: memory-limit-missing
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Set resources.limits.memory with headroom above the request: at least

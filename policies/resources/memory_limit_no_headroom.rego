@@ -13,6 +13,7 @@
 #   id: memory-limit-no-headroom
 #   severity: medium
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   parameters:
 #     minRatio:

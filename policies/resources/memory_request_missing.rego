@@ -8,6 +8,7 @@
 #   id: memory-request-missing
 #   severity: high
 #   profile: baseline
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
 #   remediation: |
 #     Set resources.requests.memory to the container's steady-state working set
