@@ -1,0 +1,517 @@
+// Package gatekeeper builds prodready's rules for OPA Gatekeeper. Every rule
+// becomes a ConstraintTemplate that carries the rule's own Rego, unchanged,
+// with the lib modules it imports and a violation rule over its findings; a
+// Constraint that enforces it (deny or warn, from its severity) on its kinds
+// with its default parameters; and a gator suite that proves it on the
+// rule's examples. A SyncSet replicates the kinds the cross-object rules
+// look up into data.inventory.
+//
+// The bundle's layout:
+//
+//	templates/<rule-id>.yaml    ConstraintTemplates (apply first)
+//	constraints/<rule-id>.yaml  Constraints (once their templates are ready)
+//	sync/syncset.yaml           SyncSet for data.inventory
+//	suites/<rule-id>/suite.yaml gator verify suites, their objects under suites/examples/
+package gatekeeper
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/prodready/prodready/examples"
+	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/docs"
+	"github.com/prodready/prodready/pkg/engine"
+	"github.com/prodready/prodready/pkg/manifest"
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+// The API versions of what the bundle holds.
+const (
+	TemplateAPIVersion   = "templates.gatekeeper.sh/v1"
+	ConstraintAPIVersion = "constraints.gatekeeper.sh/v1beta1"
+	SyncSetAPIVersion    = "syncset.gatekeeper.sh/v1alpha1"
+	SuiteAPIVersion      = "test.gatekeeper.sh/v1alpha1"
+	// Target is the Gatekeeper target that reviews Kubernetes objects.
+	Target = "admission.k8s.gatekeeper.sh"
+)
+
+// Annotations of the templates besides Gatekeeper's own metadata ones.
+const (
+	RuleIDAnnotation   = "prodready.dev/rule-id"
+	SeverityAnnotation = "prodready.dev/severity"
+	RevisionAnnotation = "prodready.dev/revision"
+	// SyncAnnotation declares the kinds a template needs synced, for
+	// `gator sync test` and the people who install it.
+	SyncAnnotation = "metadata.gatekeeper.sh/requires-sync-data"
+)
+
+// Kind is the constraint kind of a rule: "Prodready" and the rule ID in
+// CamelCase, e.g. ProdreadyMemoryRequestMissing. Its template is named
+// the same in lowercase, as Gatekeeper requires.
+func Kind(ruleID string) string {
+	var b strings.Builder
+	b.WriteString("Prodready")
+	for _, word := range strings.Split(ruleID, "-") {
+		if word != "" {
+			b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+		}
+	}
+	return b.String()
+}
+
+// Build returns the Gatekeeper bundle of the rules opts selects.
+func Build(opts bundle.Options) (bundle.Files, error) {
+	opts, err := opts.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	lookups, err := engine.Lookups(opts.Set)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(engine.WithPolicies(opts.Set), engine.WithProfile(opts.Profile))
+	if err != nil {
+		return nil, err
+	}
+	b := builder{opts: opts, eng: eng, files: bundle.Files{}, libs: libPackages(opts.Set), examples: map[string]*example{}}
+	synced := map[string]bool{}
+	for _, r := range opts.Rules() {
+		for _, kind := range lookups[r.ID] {
+			synced[kind] = true
+		}
+		if err := b.rule(r, lookups[r.ID]); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.ID, err)
+		}
+	}
+	syncSet, err := syncSetFor(synced, opts.Revision)
+	if err != nil {
+		return nil, err
+	}
+	b.files["sync/syncset.yaml"] = syncSet
+	b.files["README.md"] = []byte(readme)
+	return b.files, nil
+}
+
+type builder struct {
+	opts  bundle.Options
+	eng   *engine.Engine
+	files bundle.Files
+	// libs maps every lib package path (data.lib...) to its module's file.
+	libs map[string]string
+	// examples are the example files read so far, parsed, with the
+	// findings the SDK reports on them; each is evaluated once.
+	examples map[string]*example
+}
+
+func (b *builder) rule(r policy.Rule, lookedUp []string) error {
+	tmpl, err := b.template(r, lookedUp)
+	if err != nil {
+		return err
+	}
+	b.files["templates/"+r.ID+".yaml"] = tmpl
+	if b.files["constraints/"+r.ID+".yaml"], err = marshal(constraint(r, b.opts.Revision)); err != nil {
+		return err
+	}
+	return b.suite(r)
+}
+
+// resource is the frame of every Kubernetes object the bundle holds.
+type resource struct {
+	APIVersion string   `yaml:"apiVersion"`
+	Kind       string   `yaml:"kind"`
+	Metadata   metadata `yaml:"metadata"`
+	Spec       any      `yaml:"spec"`
+}
+
+type metadata struct {
+	Name        string            `yaml:"name"`
+	Annotations map[string]string `yaml:"annotations,omitempty"`
+}
+
+type templateSpec struct {
+	CRD struct {
+		Spec struct {
+			Names struct {
+				Kind string `yaml:"kind"`
+			} `yaml:"names"`
+			Validation *validation `yaml:"validation,omitempty"`
+		} `yaml:"spec"`
+	} `yaml:"crd"`
+	Targets []target `yaml:"targets"`
+}
+
+type validation struct {
+	OpenAPIV3Schema schema `yaml:"openAPIV3Schema"`
+}
+
+type schema struct {
+	Type        string            `yaml:"type"`
+	Description string            `yaml:"description,omitempty"`
+	Items       map[string]any    `yaml:"items,omitempty"`
+	Properties  map[string]schema `yaml:"properties,omitempty"`
+}
+
+type target struct {
+	Target string `yaml:"target"`
+	Code   []code `yaml:"code"`
+}
+
+type code struct {
+	Engine string `yaml:"engine"`
+	Source source `yaml:"source"`
+}
+
+type source struct {
+	Version string   `yaml:"version"`
+	Rego    string   `yaml:"rego"`
+	Libs    []string `yaml:"libs,omitempty"`
+}
+
+// violationRule turns the rule's findings into Gatekeeper violations: one
+// per finding, its message naming the rule (the finding's own names the
+// container), unless the object opts out of the rule with the annotation,
+// as the SDK honours it.
+const violationRule = `
+# Gatekeeper reports violation, one per finding, except on objects that opt
+# out of the rule with the prodready.dev/exempt annotation.
+violation contains {"msg": msg, "details": details} if {
+	some finding in findings
+	not data.lib.prodready.review.exempt(%[1]s)
+	msg := sprintf("%%s: %%s", [%[1]s, finding.msg])
+	details := object.union({"rule": %[1]s}, object.filter(finding, {"container"}))
+}
+`
+
+func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
+	src, ok := b.opts.Set.Sources[r.File]
+	if !ok {
+		return nil, fmt.Errorf("no source for %s", r.File)
+	}
+	id, _ := json.Marshal(r.ID)
+	rego := strings.TrimRight(src, "\n") + "\n" + fmt.Sprintf(violationRule, id)
+	var libs []string
+	for _, file := range b.libsOf(r.File) {
+		libs = append(libs, b.opts.Set.Sources[file])
+	}
+
+	var spec templateSpec
+	spec.CRD.Spec.Names.Kind = Kind(r.ID)
+	if len(r.Parameters) > 0 {
+		props := map[string]schema{}
+		for _, p := range r.Parameters {
+			if p.Type == "array" && p.Items == nil {
+				return nil, fmt.Errorf("parameter %s is an array without items in METADATA: Gatekeeper's constraint schema needs its element type", p.Name)
+			}
+			props[p.Name] = schema{Type: p.Type, Description: p.Description, Items: p.Items}
+		}
+		spec.CRD.Spec.Validation = &validation{OpenAPIV3Schema: schema{Type: "object", Properties: props}}
+	}
+	spec.Targets = []target{{Target: Target, Code: []code{{Engine: "Rego", Source: source{Version: "v1", Rego: rego, Libs: libs}}}}}
+
+	annotations := map[string]string{
+		"metadata.gatekeeper.sh/title":   r.Title,
+		"metadata.gatekeeper.sh/version": r.Version,
+		"description":                    r.Description,
+		RuleIDAnnotation:                 r.ID,
+		SeverityAnnotation:               string(r.Severity),
+		RevisionAnnotation:               b.opts.Revision,
+	}
+	if len(lookedUp) > 0 {
+		req, err := syncRequirements(lookedUp)
+		if err != nil {
+			return nil, err
+		}
+		annotations[SyncAnnotation] = req
+	}
+	return marshal(resource{
+		APIVersion: TemplateAPIVersion,
+		Kind:       "ConstraintTemplate",
+		Metadata:   metadata{Name: strings.ToLower(Kind(r.ID)), Annotations: annotations},
+		Spec:       spec,
+	})
+}
+
+// libPackages maps the package path of every lib module to its file.
+func libPackages(set *policy.Set) map[string]string {
+	libs := map[string]string{}
+	for file, mod := range set.Modules {
+		if pkg := mod.Package.Path.String(); strings.HasPrefix(pkg, "data.lib.") {
+			libs[pkg] = file
+		}
+	}
+	return libs
+}
+
+// libsOf returns the files of the lib modules the module in file imports or
+// refers to, directly or through other libs, sorted: what its template must
+// carry, and nothing more.
+func (b *builder) libsOf(file string) []string {
+	seen := map[string]bool{}
+	var visit func(file string)
+	visit = func(file string) {
+		ast.WalkRefs(b.opts.Set.Modules[file], func(ref ast.Ref) bool {
+			for i := len(ref); i >= 2; i-- {
+				if lib, ok := b.libs[ref[:i].String()]; ok && !seen[lib] && lib != file {
+					seen[lib] = true
+					visit(lib)
+				}
+			}
+			return false
+		})
+	}
+	visit(file)
+	delete(seen, file)
+	libs := make([]string, 0, len(seen))
+	for lib := range seen {
+		libs = append(libs, lib)
+	}
+	sort.Strings(libs)
+	return libs
+}
+
+type constraintSpec struct {
+	EnforcementAction string         `yaml:"enforcementAction"`
+	Match             *match         `yaml:"match,omitempty"`
+	Parameters        map[string]any `yaml:"parameters,omitempty"`
+}
+
+type match struct {
+	Kinds []kindMatch `yaml:"kinds"`
+}
+
+type kindMatch struct {
+	APIGroups []string `yaml:"apiGroups"`
+	Kinds     []string `yaml:"kinds"`
+}
+
+// constraint enforces rule r with its default parameters: Gatekeeper hands
+// a rule input.parameters only, so the defaults its METADATA declares must
+// be spelled out here. A rule without kinds is matched on every kind.
+func constraint(r policy.Rule, revision string) resource {
+	spec := constraintSpec{EnforcementAction: r.Severity.Enforcement()}
+	if len(r.Kinds) > 0 {
+		spec.Match = &match{Kinds: []kindMatch{{APIGroups: []string{"*"}, Kinds: r.Kinds}}}
+	}
+	if len(r.Parameters) > 0 {
+		spec.Parameters = r.Defaults()
+	}
+	return resource{
+		APIVersion: ConstraintAPIVersion,
+		Kind:       Kind(r.ID),
+		Metadata:   metadata{Name: r.ID, Annotations: map[string]string{RevisionAnnotation: revision}},
+		Spec:       spec,
+	}
+}
+
+// Suite layout: the example files (the inventory of their cases) and one
+// file per object under test, shared by the suites of every rule.
+const examplesDir = "suites/examples"
+
+type suite struct {
+	APIVersion string      `yaml:"apiVersion"`
+	Kind       string      `yaml:"kind"`
+	Metadata   metadata    `yaml:"metadata"`
+	Tests      []suiteTest `yaml:"tests"`
+}
+
+type suiteTest struct {
+	Name       string      `yaml:"name"`
+	Template   string      `yaml:"template"`
+	Constraint string      `yaml:"constraint"`
+	Cases      []suiteCase `yaml:"cases"`
+}
+
+type suiteCase struct {
+	Name       string      `yaml:"name"`
+	Object     string      `yaml:"object"`
+	Inventory  []string    `yaml:"inventory"`
+	Assertions []assertion `yaml:"assertions"`
+}
+
+type assertion struct {
+	Violations int `yaml:"violations"`
+}
+
+// suite writes the gator suite of rule r: one case per object of the
+// rule's example file and of examples/good/ that its constraint matches,
+// expecting as many violations as the SDK reports findings (exempted ones
+// left out). The inventory is the whole file, the object included, which
+// is what the SDK sees and what an audit of a cluster holding them sees.
+func (b *builder) suite(r policy.Rule) error {
+	files := []string{docs.ExamplePath(r)}
+	good, err := fs.Glob(examples.FS, "good/*.yaml")
+	if err != nil {
+		return err
+	}
+	files = append(files, good...)
+	var cases []suiteCase
+	for _, file := range files {
+		ex, err := b.example(file)
+		if err != nil {
+			return err
+		}
+		if ex == nil {
+			continue // a rule of a custom library may have no example
+		}
+		for i, obj := range ex.objects {
+			if !matches(r, obj.Kind) {
+				continue
+			}
+			objPath, err := b.objectFile(file, i, obj)
+			if err != nil {
+				return err
+			}
+			cases = append(cases, suiteCase{
+				Name:       strings.TrimSuffix(file, ".yaml") + " " + engine.ObjectRef{Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name}.String(),
+				Object:     fromSuite(objPath),
+				Inventory:  []string{fromSuite(path.Join(examplesDir, file))},
+				Assertions: []assertion{{Violations: ex.findings[findingKey{r.ID, obj.Line}]}},
+			})
+		}
+	}
+	out, err := marshal(suite{
+		APIVersion: SuiteAPIVersion,
+		Kind:       "Suite",
+		Metadata:   metadata{Name: r.ID},
+		Tests: []suiteTest{{
+			Name:       r.ID,
+			Template:   fromSuite("templates/" + r.ID + ".yaml"),
+			Constraint: fromSuite("constraints/" + r.ID + ".yaml"),
+			Cases:      cases,
+		}},
+	})
+	b.files["suites/"+r.ID+"/suite.yaml"] = out
+	return err
+}
+
+// fromSuite is the path of a bundle file relative to a suite, as gator
+// verify resolves the paths of a suite.
+func fromSuite(p string) string {
+	if rest, ok := strings.CutPrefix(p, "suites/"); ok {
+		return "../" + rest
+	}
+	return "../../" + p
+}
+
+// matches reports whether rule r's constraint matches objects of kind.
+func matches(r policy.Rule, kind string) bool {
+	return len(r.Kinds) == 0 || slices.Contains(r.Kinds, kind)
+}
+
+type example struct {
+	objects  []*manifest.Object
+	findings map[findingKey]int
+}
+
+// findingKey names the findings of one rule on the object at a line of its file.
+type findingKey struct {
+	rule string
+	line int
+}
+
+// example reads an example file, copies it into the bundle as the
+// inventory of its cases, and counts the SDK's findings on it; nil when
+// there is no such file.
+func (b *builder) example(file string) (*example, error) {
+	if ex, ok := b.examples[file]; ok {
+		return ex, nil
+	}
+	data, err := fs.ReadFile(examples.FS, file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	parsed := manifest.Parse("examples/"+file, data)
+	if len(parsed.Errors) > 0 {
+		return nil, parsed.Errors[0]
+	}
+	findings, err := b.eng.Evaluate(context.Background(), parsed.Objects)
+	if err != nil {
+		return nil, err
+	}
+	ex := &example{objects: parsed.Objects, findings: map[findingKey]int{}}
+	for _, f := range findings {
+		if !f.Exempted {
+			ex.findings[findingKey{f.Rule, f.Line}]++
+		}
+	}
+	b.examples[file] = ex
+	b.files[path.Join(examplesDir, file)] = data
+	return ex, nil
+}
+
+var unsafeName = regexp.MustCompile(`[^a-z0-9.-]+`)
+
+// objectFile writes the i-th object of an example file on its own, as gator
+// verify wants the object of a case, and returns its path in the bundle.
+func (b *builder) objectFile(file string, i int, obj *manifest.Object) (string, error) {
+	name := fmt.Sprintf("%02d-%s-%s.yaml", i+1, strings.ToLower(obj.Kind), unsafeName.ReplaceAllString(strings.ToLower(obj.Name), "-"))
+	p := path.Join(examplesDir, strings.TrimSuffix(file, ".yaml"), name)
+	if _, done := b.files[p]; done {
+		return p, nil
+	}
+	out, err := marshal(obj.Content)
+	b.files[p] = out
+	return p, err
+}
+
+// marshal writes documents as YAML, Rego as readable literal blocks.
+// Strings YAML 1.1 would read as something else ("yes", "0644") are quoted,
+// so Kubernetes reads back exactly the values written.
+func marshal(docs ...any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	for _, d := range docs {
+		if err := enc.Encode(d); err != nil {
+			return nil, err
+		}
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+const readme = `# prodready for Gatekeeper
+
+Generated by ` + "`prodready bundle --target gatekeeper`" + `: do not edit.
+
+Apply the templates first, then, once Gatekeeper has created their
+constraint kinds, the constraints and the SyncSet:
+
+` + "```sh" + `
+kubectl apply -f templates/
+kubectl wait --for=jsonpath='{.status.created}'=true constrainttemplates --all
+kubectl apply -f constraints/ -f sync/
+` + "```" + `
+
+Each template carries one rule's Rego as prodready ships it, the lib
+modules it imports and a violation rule over its findings; objects opt out
+with the annotation prodready.dev/exempt. Each constraint enforces its rule
+on the rule's kinds, deny for critical and high severity and warn otherwise,
+with the rule's default parameters: edit spec.parameters to override them.
+
+The cross-object rules (those whose template has the annotation
+metadata.gatekeeper.sh/requires-sync-data) read other objects from
+data.inventory: sync/syncset.yaml replicates those kinds. At admission they
+see what is synced at that moment; the audit sees the whole cluster.
+
+suites/ holds a gator suite per rule, built from prodready's examples:
+` + "`gator verify suites/...`" + ` runs them.
+`
