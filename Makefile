@@ -2,8 +2,9 @@
 GO    ?= go
 BIN   := bin/prodready
 PKGS  := ./...
+TOOLS := $(CURDIR)/.tools/bin
 
-.PHONY: build demo test lint bench docs clean
+.PHONY: build demo test lint bench docs bundles tools clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/prodready
@@ -15,9 +16,15 @@ demo: build
 	@./$(BIN) check examples/demo/; status=$$?; test $$status -le 1
 
 # test runs everything: formatting, vet, the Rego unit tests (through
-# go test ./policies/), the Go tests and the end-to-end CLI tests.
-test: lint
-	$(GO) test -count=1 $(PKGS)
+# go test ./policies/), the Go tests, the end-to-end CLI tests, and the
+# bundles run by the real opa, conftest and gator (installed by make tools),
+# which must then be there: a missing engine fails instead of skipping.
+test: lint tools
+	PRODREADY_REQUIRE_ENGINES=1 PRODREADY_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 $(PKGS)
+
+# tools installs the engines the tests run, at pinned versions, into .tools/bin.
+tools:
+	@bash scripts/install-tools.sh
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
@@ -28,6 +35,13 @@ lint:
 # make test fails when they are stale.
 docs:
 	UPDATE_DOCS=1 $(GO) test -count=1 -run TestRuleDocsAreUpToDate ./pkg/docs
+
+# bundles rebuilds the committed bundles/ for OPA, Gatekeeper and Conftest;
+# make test fails when they are stale.
+bundles: build
+	@for target in opa gatekeeper conftest; do \
+		rm -rf bundles/$$target && ./$(BIN) bundle --target $$target --out bundles/$$target || exit 1; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/manifest ./pkg/engine

@@ -49,6 +49,6 @@ func newRoot(stdin io.Reader) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCheck(stdin), newRules(), newExplain(), newVersion())
+	root.AddCommand(newCheck(stdin), newRules(), newExplain(), newBundle(), newVersion())
 	return root
 }

@@ -1,0 +1,92 @@
+# METADATA
+# title: Workloads and their pod templates
+# description: |
+#   The pod template of every workload kind of the catalogue, its containers,
+#   and the workload facts rules share. A Helm test pod (annotation
+#   helm.sh/hook: test, test-success or test-failure) is not a workload.
+package lib.prodready.workload
+
+import data.lib.prodready.review
+
+template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+
+batch_kinds := {"Job", "CronJob"}
+
+kind := review.kind
+
+# is_workload is true for the object under review when it runs pods from a pod template.
+is_workload if workload(review.object)
+
+# workload(obj) is true for any object that runs pods from a pod template:
+# the object under review, or another object of the input.
+workload(obj) if {
+	workload_kind(obj)
+	not helm_test(obj)
+}
+
+workload_kind(obj) if obj.kind in {"Pod", "CronJob"}
+
+workload_kind(obj) if obj.kind in template_kinds
+
+# Argo Rollouts' Rollout; another group's "Rollout" is not a workload.
+workload_kind(obj) if {
+	obj.kind == "Rollout"
+	startswith(obj.apiVersion, "argoproj.io/")
+}
+
+helm_test(obj) if {
+	some hook in split(obj.metadata.annotations["helm.sh/hook"], ",")
+	trim_space(hook) in {"test", "test-success", "test-failure"}
+}
+
+# long_running workloads are every workload but Job and CronJob.
+long_running if {
+	is_workload
+	not review.kind in batch_kinds
+}
+
+pod_template := template_of(review.object) if is_workload
+
+# template_of(obj) is the pod template of a workload object.
+template_of(obj) := {"metadata": object.get(obj, "metadata", {}), "spec": obj.spec} if {
+	obj.kind == "Pod"
+}
+
+template_of(obj) := obj.spec.template if {
+	not obj.kind in {"Pod", "CronJob"}
+}
+
+template_of(obj) := obj.spec.jobTemplate.spec.template if {
+	obj.kind == "CronJob"
+}
+
+# template_labels(obj) are the labels of a workload's pods.
+template_labels(obj) := labels if {
+	labels := template_of(obj).metadata.labels
+	is_object(labels)
+} else := {}
+
+pod_spec := pod_template.spec
+
+# containers are the app containers of the pod template.
+containers contains container if {
+	some container in pod_spec.containers
+}
+
+init_containers contains container if {
+	some container in pod_spec.initContainers
+}
+
+# all_containers are containers and initContainers.
+all_containers := containers | init_containers
+
+template_annotations := pod_template.metadata.annotations if is_object(pod_template.metadata.annotations)
+else := {}
+
+# annotation(key) is the workload's annotation, else its pod template's.
+annotation(key) := review.annotations[key]
+
+annotation(key) := template_annotations[key] if not review.annotations[key]
+
+# declares_port(container) is true when the container declares a port.
+declares_port(container) if count(object.get(container, "ports", [])) > 0

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/bundle/conftest"
+	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
+	"github.com/prodready/prodready/pkg/bundle/opabundle"
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+func newBundle() *cobra.Command {
+	var target, out, profile, signingKey, signingAlg, keyID string
+	cmd := &cobra.Command{
+		Use:   "bundle --target opa|gatekeeper|conftest --out DIR",
+		Short: "Build the policies for OPA, Gatekeeper or Conftest",
+		Long: `Build the rule library for another engine, from the same Rego:
+  opa         an OPA bundle (prodready.tar.gz with .manifest), optionally signed
+  gatekeeper  ConstraintTemplates, Constraints, the sync Config and gator suites
+  conftest    a policy directory and a parameters data file
+
+The same options always give byte-identical files.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return fmt.Errorf("--out is required")
+			}
+			if signingKey != "" && target != "opa" {
+				return fmt.Errorf("--signing-key applies to --target opa only")
+			}
+			prof, err := policy.ParseProfile(profile)
+			if err != nil {
+				return err
+			}
+			opts, err := bundle.Options{Profile: prof}.Normalize()
+			if err != nil {
+				return err
+			}
+			var files bundle.Files
+			switch target {
+			case "opa":
+				var sign *opabundle.Signing
+				if signingKey != "" {
+					key, err := os.ReadFile(signingKey)
+					if err != nil {
+						return fmt.Errorf("--signing-key: %w", err)
+					}
+					sign = &opabundle.Signing{PrivateKey: key, Algorithm: signingAlg, KeyID: keyID}
+				}
+				files, err = opabundle.Build(opts, sign)
+			case "gatekeeper":
+				files, err = gatekeeper.Build(opts)
+			case "conftest":
+				files, err = conftest.Build(opts)
+			default:
+				return fmt.Errorf("--target: unknown target %q (want opa, gatekeeper or conftest)", target)
+			}
+			if err != nil {
+				return err
+			}
+			if err := files.Write(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d files of the %s bundle (%s profile) to %s\n", len(files), target, prof, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&target, "target", "", "opa, gatekeeper or conftest")
+	cmd.Flags().StringVar(&out, "out", "", "directory to write the bundle to")
+	cmd.Flags().StringVar(&profile, "profile", "baseline", "rules to include: baseline or strict")
+	cmd.Flags().StringVar(&signingKey, "signing-key", "", "PEM private key to sign the OPA bundle with (.signatures.json)")
+	cmd.Flags().StringVar(&signingAlg, "signing-alg", "RS256", "signing algorithm")
+	cmd.Flags().StringVar(&keyID, "key-id", "", "key ID recorded in the signature (what opa run --verification-key-id names)")
+	return cmd
+}
