@@ -322,6 +322,10 @@ func TestUsageErrors(t *testing.T) {
 		{"check", "--profile", "paranoid", "examples/good"},
 		{"check", "--output", "yaml", "examples/good"},
 		{"nonsense"},
+		{"bundle", "--out", "x"},
+		{"bundle", "--target", "helm", "--out", "x"},
+		{"bundle", "--target", "opa"},
+		{"bundle", "--target", "gatekeeper", "--out", "x", "--signing-key", "key.pem"},
 	} {
 		if res := prodready(t, "", args...); res.code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, res.code)

@@ -3,7 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -128,19 +129,10 @@ func Lookups(set *policy.Set) (map[string][]string, error) {
 			}
 		}
 		if len(kinds) > 0 {
-			out[rule.ID] = sortedKeys(kinds)
+			out[rule.ID] = slices.Sorted(maps.Keys(kinds))
 		}
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // callsOf returns the function calls in expr, nested ones included.
@@ -164,7 +156,7 @@ func callsOf(expr *ast.Expr) [][]*ast.Term {
 // Gatekeeper files them, sorted; every other kind is namespaced. Bundles
 // that build the inventory in Rego (Conftest) use the same list.
 func ClusterScopedKinds() []string {
-	return sortedKeys(clusterScoped)
+	return slices.Sorted(maps.Keys(clusterScoped))
 }
 
 var clusterScoped = map[string]bool{

@@ -56,6 +56,6 @@ func TestLookupsNameTheKindsEachRuleReads(t *testing.T) {
 		}
 	}
 	if !maps.Equal(union, e.indexed) {
-		t.Errorf("rules look up %v, engine indexes %v", sortedKeys(union), sortedKeys(e.indexed))
+		t.Errorf("rules look up %v, engine indexes %v", slices.Sorted(maps.Keys(union)), slices.Sorted(maps.Keys(e.indexed)))
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -37,36 +36,10 @@ func build(t *testing.T, opts bundle.Options) bundle.Files {
 	return files
 }
 
-func builtin(t *testing.T) *policy.Set {
-	t.Helper()
-	set, err := policy.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
-}
-
-func TestBuildIsDeterministic(t *testing.T) {
-	first := build(t, bundle.Options{})
-	if again := build(t, bundle.Options{}); !reflect.DeepEqual(first, again) {
-		t.Fatal("two builds with the same options differ")
-	}
-	dir := t.TempDir()
-	if err := first.Write(dir); err != nil {
-		t.Fatal(err)
-	}
-	if diffs := first.Diff(os.DirFS(dir)); diffs != nil {
-		t.Errorf("written bundle differs from the build: %v", diffs)
-	}
-	if strict := build(t, bundle.Options{Profile: policy.Strict}); reflect.DeepEqual(first, strict) {
-		t.Error("the strict bundle is the baseline one")
-	}
-}
-
 // TestShipsTheRegoUnchanged: the lib and the enabled rules, byte for byte
 // under their own paths; no disabled rule, no test; one generated module.
 func TestShipsTheRegoUnchanged(t *testing.T) {
-	set := builtin(t)
+	set := enginetest.Builtin(t)
 	files := build(t, bundle.Options{Set: set})
 	enabled := map[string]bool{}
 	for _, r := range set.Enabled(policy.Baseline) {
@@ -132,7 +105,7 @@ func TestWrapperCompiles(t *testing.T) {
 }
 
 func TestParametersFile(t *testing.T) {
-	set := builtin(t)
+	set := enginetest.Builtin(t)
 	files := build(t, bundle.Options{Set: set, Profile: policy.Strict})
 	var got struct {
 		Lib struct {
@@ -354,7 +327,7 @@ spec:
 // crossObject are the IDs of the enabled rules that look other objects up.
 func crossObject(t *testing.T) map[string]bool {
 	t.Helper()
-	lookups, err := engine.Lookups(builtin(t))
+	lookups, err := engine.Lookups(enginetest.Builtin(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +362,7 @@ func TestWithoutCombine(t *testing.T) {
 // the rule, the object, the container and the message, prefixed with the
 // rule and the object.
 func checkResults(t *testing.T, examples string, results []checkResult) {
-	set := builtin(t)
+	set := enginetest.Builtin(t)
 
 	type verdict struct{ Rule, Object, Container, Msg string }
 	got := map[verdict]bool{}

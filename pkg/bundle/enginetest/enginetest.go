@@ -6,10 +6,11 @@ package enginetest
 
 import (
 	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/prodready/prodready/pkg/engine"
@@ -63,6 +64,16 @@ func ModuleRoot() (string, error) {
 	}
 }
 
+// Builtin is the embedded policy library.
+func Builtin(t testing.TB) *policy.Set {
+	t.Helper()
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
 // Key names one (rule, object) finding the same way for every engine:
 // "rule-id Kind/namespace/name" ("rule-id Kind/name" for cluster-scoped objects).
 func Key(rule, kind, namespace, name string) string {
@@ -97,23 +108,14 @@ func SDKFindings(t testing.TB, profile policy.Profile, paths ...string) map[stri
 // Compare reports every key one engine found and the other did not.
 func Compare(t testing.TB, wantName string, want map[string]bool, gotName string, got map[string]bool) {
 	t.Helper()
-	for _, k := range sortedKeys(want) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		if !got[k] {
 			t.Errorf("%s reports %s, %s does not", wantName, k, gotName)
 		}
 	}
-	for _, k := range sortedKeys(got) {
+	for _, k := range slices.Sorted(maps.Keys(got)) {
 		if !want[k] {
 			t.Errorf("%s reports %s, %s does not", gotName, k, wantName)
 		}
 	}
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

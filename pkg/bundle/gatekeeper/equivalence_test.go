@@ -131,7 +131,7 @@ func TestGatorEquivalence(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := write(t, build(t, policy.Baseline))
-	lookups, err := engine.Lookups(builtin(t))
+	lookups, err := engine.Lookups(enginetest.Builtin(t))
 	if err != nil {
 		t.Fatal(err)
 	}

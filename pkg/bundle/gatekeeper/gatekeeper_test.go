@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -60,28 +59,8 @@ func decode(t *testing.T, data []byte, v any) {
 	}
 }
 
-func builtin(t *testing.T) *policy.Set {
-	t.Helper()
-	set, err := policy.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
-}
-
-func TestBuildIsDeterministic(t *testing.T) {
-	first := build(t, policy.Baseline)
-	again, err := Build(bundle.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diffs := again.Diff(os.DirFS(write(t, first))); diffs != nil {
-		t.Errorf("two builds differ: %v", diffs)
-	}
-}
-
 func TestProfileSelectsRules(t *testing.T) {
-	set := builtin(t)
+	set := enginetest.Builtin(t)
 	for _, p := range []policy.Profile{policy.Baseline, policy.Strict} {
 		files := build(t, p)
 		var want, got []string
@@ -125,7 +104,7 @@ type (
 )
 
 func TestTemplatesAndConstraints(t *testing.T) {
-	set := builtin(t)
+	set := enginetest.Builtin(t)
 	files := build(t, policy.Strict)
 	validKind := regexp.MustCompile(`^Prodready[A-Z][A-Za-z0-9]*$`)
 	for _, r := range set.Rules {
@@ -193,12 +172,12 @@ func TestTemplateCarriesTheLibsItImports(t *testing.T) {
 }
 
 func TestSyncTableCoversLookups(t *testing.T) {
-	lookups, err := engine.Lookups(builtin(t))
+	lookups, err := engine.Lookups(enginetest.Builtin(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	baseline := map[string]bool{}
-	for _, r := range builtin(t).Enabled(policy.Baseline) {
+	for _, r := range enginetest.Builtin(t).Enabled(policy.Baseline) {
 		for _, kind := range lookups[r.ID] {
 			baseline[kind] = true
 		}
@@ -262,7 +241,7 @@ func TestGatorVerify(t *testing.T) {
 	if err != nil {
 		t.Fatalf("gator verify: %v\n%s", err, out)
 	}
-	t.Logf("gator verify on %d suites: %v", len(builtin(t).Rules), time.Since(start).Round(time.Millisecond))
+	t.Logf("gator verify on %d suites: %v", len(enginetest.Builtin(t).Rules), time.Since(start).Round(time.Millisecond))
 }
 
 // The SyncSet syncs what every template declares it needs.

@@ -73,7 +73,7 @@ type opaFinding struct {
 // ruleByPackage maps the last segment of a rule's package to its ID.
 func ruleByPackage(t *testing.T) map[string]string {
 	ids := map[string]string{}
-	for _, r := range builtin(t).Rules {
+	for _, r := range enginetest.Builtin(t).Rules {
 		ids[strings.TrimPrefix(r.Package, policy.RulesPackage+".")] = r.ID
 	}
 	return ids

@@ -21,6 +21,7 @@ import (
 	opa "github.com/open-policy-agent/opa/v1/bundle"
 
 	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/bundle/enginetest"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
@@ -61,22 +62,13 @@ func build(t *testing.T, opts bundle.Options, sign *opabundle.Signing) []byte {
 	return files[opabundle.FileName]
 }
 
-func builtin(t *testing.T) *policy.Set {
-	t.Helper()
-	set, err := policy.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
-}
-
 func TestBuildIsDeterministic(t *testing.T) {
 	keys := newKeyPair(t)
 	for name, sign := range map[string]*opabundle.Signing{"unsigned": nil, "signed": {PrivateKey: keys.private}} {
 		t.Run(name, func(t *testing.T) {
 			// A fresh policy set each time: nothing may depend on map order.
-			first := build(t, bundle.Options{Set: builtin(t)}, sign)
-			second := build(t, bundle.Options{Set: builtin(t)}, sign)
+			first := build(t, bundle.Options{Set: enginetest.Builtin(t)}, sign)
+			second := build(t, bundle.Options{Set: enginetest.Builtin(t)}, sign)
 			if !bytes.Equal(first, second) {
 				t.Fatal("two builds with the same options differ")
 			}
@@ -118,7 +110,7 @@ func read(t *testing.T, tarball []byte) opa.Bundle {
 }
 
 func TestManifestAndContents(t *testing.T) {
-	set := builtin(t)
+	set := enginetest.Builtin(t)
 	for _, profile := range []policy.Profile{policy.Baseline, policy.Strict} {
 		t.Run(string(profile), func(t *testing.T) {
 			b := read(t, build(t, bundle.Options{Set: set, Profile: profile, Revision: "1.2.3"}, nil))
@@ -274,7 +266,7 @@ func TestSignedBundleVerifies(t *testing.T) {
 		t.Fatalf("signed bundle does not verify: %v", err)
 	}
 	// The same catalogue, parameters included, as the rules built in.
-	if want := builtin(t).Enabled(policy.Baseline); !reflect.DeepEqual(set.Rules, want) {
+	if want := enginetest.Builtin(t).Enabled(policy.Baseline); !reflect.DeepEqual(set.Rules, want) {
 		t.Errorf("loaded rules %v,\nwant %v", ruleIDs(set.Rules), ruleIDs(want))
 	}
 	// Like opa run, the key ID defaults to "default", and the configured key

@@ -10,6 +10,7 @@ import (
 	"github.com/prodready/prodready/pkg/bundle/conftest"
 	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
+	"github.com/prodready/prodready/pkg/policy"
 )
 
 // targets build each committed bundle the way make bundles does.
@@ -37,5 +38,35 @@ func TestCommittedBundlesAreUpToDate(t *testing.T) {
 				t.Errorf("bundles/%s is stale, run make bundles:\n%s", name, strings.Join(diffs, "\n"))
 			}
 		})
+	}
+}
+
+// TestBuildsAreDeterministic: the same options give byte-identical files,
+// and what is written reads back the same.
+func TestBuildsAreDeterministic(t *testing.T) {
+	for name, build := range targets {
+		for _, profile := range []policy.Profile{policy.Baseline, policy.Strict} {
+			t.Run(name+"/"+string(profile), func(t *testing.T) {
+				opts, err := bundle.Options{Profile: profile}.Normalize()
+				if err != nil {
+					t.Fatal(err)
+				}
+				first, err := build(opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dir := t.TempDir()
+				if err := first.Write(dir); err != nil {
+					t.Fatal(err)
+				}
+				again, err := build(opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diffs := again.Diff(os.DirFS(dir)); len(diffs) > 0 {
+					t.Errorf("two builds differ:\n%s", strings.Join(diffs, "\n"))
+				}
+			})
+		}
 	}
 }

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/bundle/opabundle"
+)
+
+// TestBundleWritesTheCommittedBundles: the CLI builds byte for byte what
+// bundles/ holds (make bundles uses it, and the committed bundles are the
+// ones the engines' tests prove).
+func TestBundleWritesTheCommittedBundles(t *testing.T) {
+	for _, target := range []string{"opa", "gatekeeper", "conftest"} {
+		out := t.TempDir()
+		if res := prodready(t, "", "bundle", "--target", target, "--out", out); res.code != 0 {
+			t.Fatalf("%s: exit %d: %s", target, res.code, res.stderr)
+		}
+		built, err := readTree(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diffs := built.Diff(os.DirFS(filepath.Join("..", "..", "bundles", target))); len(diffs) > 0 {
+			t.Errorf("bundle --target %s differs from bundles/%s:\n%s", target, target, strings.Join(diffs, "\n"))
+		}
+	}
+}
+
+// TestBundleSigningKey: --signing-key signs the OPA bundle, and the SDK
+// loads it only with the matching public key.
+func TestBundleSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	private := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	public, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(keyFile, private, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if res := prodready(t, "", "bundle", "--target", "opa", "--out", out, "--signing-key", keyFile); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	tarball, err := os.ReadFile(filepath.Join(out, opabundle.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify := &opabundle.Verification{PublicKey: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: public})}
+	set, err := opabundle.Load(bytes.NewReader(tarball), verify)
+	if err != nil {
+		t.Fatalf("loading the signed bundle: %v", err)
+	}
+	if len(set.Rules) == 0 {
+		t.Error("the signed bundle holds no rules")
+	}
+	unsigned, err := os.ReadFile(filepath.Join("..", "..", "bundles", "opa", opabundle.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := opabundle.Load(bytes.NewReader(unsigned), verify); err == nil {
+		t.Error("an unsigned bundle loaded though a verification key was given")
+	}
+}
+
+func readTree(dir string) (bundle.Files, error) {
+	files := bundle.Files{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
+	return files, err
+}
