@@ -11,6 +11,7 @@
 //	templates/<rule-id>.yaml    ConstraintTemplates (apply first)
 //	constraints/<rule-id>.yaml  Constraints (once their templates are ready)
 //	sync/syncset.yaml           SyncSet for data.inventory
+//	sync-config/config.yaml     the same sync list as a Config, for Gatekeeper before 3.15
 //	suites/<rule-id>/suite.yaml gator verify suites, their objects under suites/examples/
 package gatekeeper
 
@@ -21,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -43,6 +45,7 @@ const (
 	TemplateAPIVersion   = "templates.gatekeeper.sh/v1"
 	ConstraintAPIVersion = "constraints.gatekeeper.sh/v1beta1"
 	SyncSetAPIVersion    = "syncset.gatekeeper.sh/v1alpha1"
+	ConfigAPIVersion     = "config.gatekeeper.sh/v1alpha1"
 	SuiteAPIVersion      = "test.gatekeeper.sh/v1alpha1"
 	// Target is the Gatekeeper target that reviews Kubernetes objects.
 	Target = "admission.k8s.gatekeeper.sh"
@@ -96,11 +99,16 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 			return nil, fmt.Errorf("%s: %w", r.ID, err)
 		}
 	}
-	syncSet, err := syncSetFor(synced, opts.Revision)
+	gvks, err := syncGVKs(slices.Sorted(maps.Keys(synced)))
 	if err != nil {
 		return nil, err
 	}
-	b.files["sync/syncset.yaml"] = syncSet
+	if b.files["sync/syncset.yaml"], err = syncSetFor(gvks, opts.Revision); err != nil {
+		return nil, err
+	}
+	if b.files["sync-config/config.yaml"], err = configFor(gvks, opts.Revision); err != nil {
+		return nil, err
+	}
 	b.files["README.md"] = []byte(readme)
 	return b.files, nil
 }
@@ -138,6 +146,7 @@ type resource struct {
 
 type metadata struct {
 	Name        string            `yaml:"name"`
+	Namespace   string            `yaml:"namespace,omitempty"`
 	Annotations map[string]string `yaml:"annotations,omitempty"`
 }
 
@@ -511,6 +520,11 @@ The cross-object rules (those whose template has the annotation
 metadata.gatekeeper.sh/requires-sync-data) read other objects from
 data.inventory: sync/syncset.yaml replicates those kinds. At admission they
 see what is synced at that moment; the audit sees the whole cluster.
+On Gatekeeper before 3.15, or where the cluster's Config holds the sync list,
+merge the syncOnly list of sync-config/config.yaml into that Config instead
+(applying it as is would replace the Config's other settings). The list
+includes Secrets when a rule reads them (their annotations): Gatekeeper then
+caches Secrets, so restrict who can read its cache accordingly.
 
 suites/ holds a gator suite per rule, built from prodready's examples:
 ` + "`gator verify suites/...`" + ` runs them.

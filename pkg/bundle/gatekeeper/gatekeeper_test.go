@@ -189,16 +189,31 @@ func TestSyncTableCoversLookups(t *testing.T) {
 			}
 		}
 	}
+	files := build(t, policy.Baseline)
 	var set doc[struct {
 		GVKs []gvk `yaml:"gvks"`
 	}]
-	decode(t, build(t, policy.Baseline)["sync/syncset.yaml"], &set)
-	synced := map[string]bool{}
-	for _, g := range set.Spec.GVKs {
-		synced[g.Kind] = true
+	decode(t, files["sync/syncset.yaml"], &set)
+	var config doc[struct {
+		Sync struct {
+			SyncOnly []gvk `yaml:"syncOnly"`
+		} `yaml:"sync"`
+	}]
+	decode(t, files["sync-config/config.yaml"], &config)
+	for _, c := range []struct {
+		kind string
+		gvks []gvk
+	}{{set.Kind, set.Spec.GVKs}, {config.Kind, config.Spec.Sync.SyncOnly}} {
+		synced := map[string]bool{}
+		for _, g := range c.gvks {
+			synced[g.Kind] = true
+		}
+		if !reflect.DeepEqual(synced, baseline) {
+			t.Errorf("the %s syncs %v, want the kinds the baseline rules look up %v", c.kind, synced, baseline)
+		}
 	}
-	if set.Kind != "SyncSet" || !reflect.DeepEqual(synced, baseline) {
-		t.Errorf("%s syncs %v, want the kinds the baseline rules look up %v", set.Kind, synced, baseline)
+	if set.Kind != "SyncSet" || config.Kind != "Config" {
+		t.Errorf("sync kinds %s and %s, want SyncSet and Config", set.Kind, config.Kind)
 	}
 }
 

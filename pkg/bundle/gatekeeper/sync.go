@@ -73,19 +73,11 @@ func syncGVKs(kinds []string) ([]gvk, error) {
 	return gvks, nil
 }
 
-// syncSetFor replicates the kinds into data.inventory. A SyncSet rather
-// than the Config: Gatekeeper's docs prefer it since 3.15, and several
-// SyncSets add up, while the one Config named config is the cluster's own
+// syncSetFor replicates the kinds into data.inventory. A SyncSet is what
+// sync/ holds: Gatekeeper's docs prefer it since 3.15, and several SyncSets
+// add up, while the one Config named config is the cluster's own
 // (exemptions, traces) and applying ours would replace its sync list.
-func syncSetFor(kinds map[string]bool, revision string) ([]byte, error) {
-	list := make([]string, 0, len(kinds))
-	for k := range kinds {
-		list = append(list, k)
-	}
-	gvks, err := syncGVKs(list)
-	if err != nil {
-		return nil, err
-	}
+func syncSetFor(gvks []gvk, revision string) ([]byte, error) {
 	return marshal(resource{
 		APIVersion: SyncSetAPIVersion,
 		Kind:       "SyncSet",
@@ -93,6 +85,22 @@ func syncSetFor(kinds map[string]bool, revision string) ([]byte, error) {
 		Spec: struct {
 			GVKs []gvk `yaml:"gvks"`
 		}{gvks},
+	})
+}
+
+// configFor is the same sync list as the Config of Gatekeeper before 3.15,
+// for clusters that manage sync there: merge its syncOnly into yours.
+func configFor(gvks []gvk, revision string) ([]byte, error) {
+	type syncOnly struct {
+		SyncOnly []gvk `yaml:"syncOnly"`
+	}
+	return marshal(resource{
+		APIVersion: ConfigAPIVersion,
+		Kind:       "Config",
+		Metadata:   metadata{Name: "config", Namespace: "gatekeeper-system", Annotations: map[string]string{RevisionAnnotation: revision}},
+		Spec: struct {
+			Sync syncOnly `yaml:"sync"`
+		}{syncOnly{gvks}},
 	})
 }
 
