@@ -31,10 +31,11 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-# docs regenerates docs/rules/<id>.md from the rules' METADATA and examples;
-# make test fails when they are stale.
+# docs regenerates docs/rules/<id>.md from the rules' METADATA and examples,
+# and docs/config.schema.json from the catalogue; make test fails when they
+# are stale.
 docs:
-	UPDATE_DOCS=1 $(GO) test -count=1 -run TestRuleDocsAreUpToDate ./pkg/docs
+	UPDATE_DOCS=1 $(GO) test -count=1 -run 'TestRuleDocsAreUpToDate|TestSchemaIsUpToDate' ./pkg/docs ./pkg/config
 
 # bundles rebuilds the committed bundles/ for OPA, Gatekeeper and Conftest;
 # make test fails when they are stale.

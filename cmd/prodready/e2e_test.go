@@ -40,8 +40,14 @@ type cliResult struct {
 // prodready runs the built CLI from the repository root.
 func prodready(t *testing.T, stdin string, args ...string) cliResult {
 	t.Helper()
+	return prodreadyIn(t, "../..", stdin, args...)
+}
+
+// prodreadyIn runs the built CLI in dir.
+func prodreadyIn(t *testing.T, dir, stdin string, args ...string) cliResult {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
-	cmd.Dir = "../.."
+	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -7,16 +7,16 @@ import (
 
 	"github.com/prodready/prodready/examples"
 	"github.com/prodready/prodready/pkg/docs"
-	"github.com/prodready/prodready/pkg/policy"
 )
 
 func newExplain() *cobra.Command {
-	return &cobra.Command{
+	var policies policyDirs
+	cmd := &cobra.Command{
 		Use:   "explain RULE",
 		Short: "Explain a rule: what it checks and why, how to fix it, parameters, exemption, example",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := policy.Builtin()
+			set, err := policies.set()
 			if err != nil {
 				return err
 			}
@@ -28,4 +28,6 @@ func newExplain() *cobra.Command {
 			return err
 		},
 	}
+	policies.register(cmd)
+	return cmd
 }

@@ -3,32 +3,37 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/policy"
 )
 
 func newRules() *cobra.Command {
 	var output, profile string
+	var policies policyDirs
+	var configs configFlags
 	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "List the rule catalogue, read from the policies' METADATA",
+		Short: "List the rule catalogue, read from the policies' METADATA, with each rule's source",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := policy.Builtin()
+			set, err := policies.set()
 			if err != nil {
 				return err
 			}
-			rules := set.Rules
-			if profile != "" {
-				prof, err := policy.ParseProfile(profile)
-				if err != nil {
-					return err
-				}
-				rules = set.Enabled(prof)
+			prof, err := parseProfile(profile)
+			if err != nil {
+				return err
 			}
+			cfg, err := configs.load(set)
+			if err != nil {
+				return err
+			}
+			rules := listedRules(set, cfg, prof)
 			out := cmd.OutOrStdout()
 			switch output {
 			case "json":
@@ -37,9 +42,21 @@ func newRules() *cobra.Command {
 				return enc.Encode(rules)
 			case "text":
 				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tSEVERITY\tPROFILE\tVERSION\tTITLE")
+				header := []string{"ID", "SEVERITY", "PROFILE"}
+				if cfg != nil {
+					header = append(header, "ENABLED")
+				}
+				fmt.Fprintln(tw, strings.Join(append(header, "VERSION", "SOURCE", "TITLE"), "\t"))
 				for _, r := range rules {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Profile, r.Version, r.Title)
+					row := []string{r.ID, string(r.Severity), string(r.Profile)}
+					switch {
+					case r.Enabled == nil:
+					case *r.Enabled:
+						row = append(row, "yes")
+					default:
+						row = append(row, "no")
+					}
+					fmt.Fprintln(tw, strings.Join(append(row, r.Version, r.Source, r.Title), "\t"))
 				}
 				return tw.Flush()
 			}
@@ -47,6 +64,33 @@ func newRules() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
-	cmd.Flags().StringVar(&profile, "profile", "", "only the rules of this profile (baseline or strict); default all")
+	cmd.Flags().StringVar(&profile, "profile", "", "only the rules this profile runs (baseline or strict); default all")
+	policies.register(cmd)
+	configs.register(cmd)
 	return cmd
+}
+
+// listedRule is a rule as the rules command lists it: as the configuration
+// tunes it, and, when a configuration applies, whether it runs.
+type listedRule struct {
+	policy.Rule
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
+// listedRules are the rules of set, or only those that run under an
+// explicit profile, as cfg (which may be nil) tunes them.
+func listedRules(set *policy.Set, cfg *config.Config, explicit policy.Profile) []listedRule {
+	var rules []listedRule
+	for _, r := range set.Rules {
+		on := cfg.Enables(r, cfg.ResolveProfile(explicit))
+		if explicit != "" && !on {
+			continue
+		}
+		listed := listedRule{Rule: cfg.Tune(r)}
+		if cfg != nil {
+			listed.Enabled = &on
+		}
+		rules = append(rules, listed)
+	}
+	return rules
 }

@@ -22,7 +22,8 @@ func ExamplePath(r policy.Rule) string {
 }
 
 // Render writes the rule's documentation as Markdown. examples is the
-// examples tree (examples.FS); a rule without an example file gets none.
+// examples tree (examples.FS); a rule without an example file gets none,
+// and so does a team rule, which says where it comes from instead.
 func Render(r policy.Rule, examples fs.FS) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -31,6 +32,10 @@ func Render(r policy.Rule, examples fs.FS) []byte {
 	p("| severity | enforcement | profile | version | area |\n|---|---|---|---|---|\n")
 	p("| %s | %s | %s | %s | %s |\n\n", r.Severity, r.Severity.Enforcement(), r.Profile, r.Version, path.Dir(r.File))
 	p("Applies to: %s\n\n", strings.Join(r.Kinds, ", "))
+	team := r.Source != policy.BuiltinSource
+	if team {
+		p("A team rule from `%s` (`%s`).\n\n", r.Source, r.File)
+	}
 	p("## What it checks, and why\n\n%s\n\n", r.Description)
 	p("## How to fix it\n\n%s\n\n", r.Remediation)
 	p("## Parameters\n\n")
@@ -48,13 +53,14 @@ func Render(r policy.Rule, examples fs.FS) []byte {
 	p("Annotate the object (the workload, PodDisruptionBudget, autoscaler or RBAC object the finding names):\n\n")
 	p("```yaml\nmetadata:\n  annotations:\n    prodready.dev/exempt: \"%s\"\n    prodready.dev/exempt-reason: \"why this object is the exception\"\n```\n\n", r.ID)
 	p("Exempted findings are counted in the summary, never failed on.\n\n")
-	if src, err := fs.ReadFile(examples, ExamplePath(r)); err == nil {
+	if src, err := fs.ReadFile(examples, ExamplePath(r)); err == nil && !team {
 		p("## Example\n\n")
 		p("`examples/%s` breaks the rule (its `# expect:` lines say where) and holds near misses that must not fire. ", ExamplePath(r))
 		p("The configurations in `examples/good/` pass every rule.\n\n")
 		p("```yaml\n%s```\n", strings.TrimRight(string(src), "\n")+"\n")
 	}
-	return b.Bytes()
+	// One newline at the end, whichever section came last.
+	return append(bytes.TrimRight(b.Bytes(), "\n"), '\n')
 }
 
 func oneLine(s string) string {

@@ -84,3 +84,26 @@ func TestRenderHasEverySection(t *testing.T) {
 		}
 	}
 }
+
+func TestTeamRuleHasNoExample(t *testing.T) {
+	base, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := base.Rule("memory-request-missing")
+	// A team's replacement in a folder named like the built-in's area:
+	// the built-in example is not the team rule's.
+	r.Source, r.File = "resources", "resources/memory_request_missing.rego"
+	out := string(docs.Render(r, examples.FS))
+	if strings.Contains(out, "## Example") {
+		t.Error("a team rule rendered with the built-in rule's example")
+	}
+	if !strings.HasSuffix(out, "\n") || strings.HasSuffix(out, "\n\n") {
+		t.Errorf("team rule docs do not end with one newline: %q", out[len(out)-40:])
+	}
+	for _, want := range []string{"# memory-request-missing", "A team rule from `resources` (`resources/memory_request_missing.rego`).", "## How to fix it", "prodready.dev/exempt: \"memory-request-missing\""} {
+		if !strings.Contains(out, want) {
+			t.Errorf("team rule docs lack %q:\n%s", want, out)
+		}
+	}
+}

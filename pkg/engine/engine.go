@@ -4,22 +4,27 @@
 // enabled rule on many objects with one prepared query, in parallel across
 // cores, and returns typed findings. Cross-object rules read the other
 // objects of the same Evaluate call from data.inventory, which the engine
-// builds in the shape Gatekeeper syncs.
+// builds in the shape Gatekeeper syncs. Teams add or replace rules with
+// WithPolicyFS; every rule runs without network and runtime builtins and
+// under a deadline per object (WithTimeout).
 package engine
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
+	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
 )
@@ -50,9 +55,13 @@ type Finding struct {
 	Container   string          `json:"container,omitempty"`
 	File        string          `json:"file"`
 	Line        int             `json:"line"`
-	// Exempted is set when the object opts out of the rule with the
-	// prodready.dev/exempt annotation: reported, never failing.
+	// Exempted is set when an exemption that applies covers the finding
+	// (the object's prodready.dev/exempt annotation, or WithExemptions):
+	// reported, never failing.
 	Exempted bool `json:"exempted,omitempty"`
+	// Exemption is the exemption that covers the finding, whether or not
+	// it still applies: an expired one leaves the finding failing.
+	Exemption *Exemption `json:"exemption,omitempty"`
 }
 
 // Engine holds a compiled policy set. It is safe for concurrent use.
@@ -66,18 +75,39 @@ type Engine struct {
 	// report on that kind (their METADATA kinds).
 	reporters map[string]map[string]bool
 	workers   int
+	timeout   time.Duration
+	// exemptions are the configuration's and WithExemptions', in order;
+	// exemptionsData the same as the Rego reads them, data.lib.exemptions.
+	exemptions     []config.Exemption
+	exemptionsData []any
+	clock          func() time.Time
 }
 
 type options struct {
 	profile policy.Profile
 	workers int
 	set     *policy.Set
+	teams   []teamPolicy
+	timeout time.Duration
+	// config and rules are WithConfig's and WithRule's.
+	config *config.Config
+	rules  map[string]config.Rule
+
+	exemptions []config.Exemption
+	clock      func() time.Time
+}
+
+// teamPolicy is a WithPolicyFS library.
+type teamPolicy struct {
+	source string
+	fsys   fs.FS
 }
 
 // Option configures an Engine.
 type Option func(*options)
 
-// WithProfile selects the rules to run: baseline (the default) or strict.
+// WithProfile selects the rules to run: baseline or strict (default: the
+// WithConfig configuration's profile, else baseline).
 func WithProfile(p policy.Profile) Option {
 	return func(o *options) { o.profile = p }
 }
@@ -92,9 +122,19 @@ func WithPolicies(set *policy.Set) Option {
 	return func(o *options) { o.set = set }
 }
 
+// WithPolicyFS adds a team's rules, the .rego files of fsys, to the
+// embedded library (or the WithPolicies one); repeat it for several.
+// source names them: the rules' Source in Rules(), and the prefix of their
+// file names in errors (source/file.rego:12: ...). A team rule whose ID is
+// a built-in rule's replaces it; see policy.Merge for the rest. Team rules
+// run in the same sandbox as the built-in ones.
+func WithPolicyFS(source string, fsys fs.FS) Option {
+	return func(o *options) { o.teams = append(o.teams, teamPolicy{source, fsys}) }
+}
+
 // New compiles the policy library.
 func New(opts ...Option) (*Engine, error) {
-	o := options{profile: policy.Baseline, workers: runtime.GOMAXPROCS(0)}
+	o := options{workers: runtime.GOMAXPROCS(0), timeout: DefaultTimeout, clock: time.Now}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -105,15 +145,42 @@ func New(opts ...Option) (*Engine, error) {
 		}
 		o.set = set
 	}
-	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, reporters: map[string]map[string]bool{}, workers: max(o.workers, 1)}
-	// ruleFiles maps every rule's file to whether the profile enables it;
-	// the other modules (lib/) are always compiled.
+	if len(o.teams) > 0 {
+		teams := make([]*policy.Set, len(o.teams))
+		for i, t := range o.teams {
+			set, err := policy.LoadTeam(t.source, t.fsys)
+			if err != nil {
+				return nil, err
+			}
+			teams[i] = set
+		}
+		set, err := policy.Merge(o.set, teams...)
+		if err != nil {
+			return nil, err
+		}
+		o.set = set
+	}
+	cfg := o.configuration()
+	if err := cfg.Validate(o.set); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	if cfg != nil {
+		o.exemptions = cfg.Exemptions
+	}
+	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, reporters: map[string]map[string]bool{}, workers: max(o.workers, 1), timeout: o.timeout,
+		exemptions: o.exemptions, clock: o.clock}
+	var err error
+	if e.exemptionsData, err = exemptionsData(o.exemptions); err != nil {
+		return nil, err
+	}
+	// ruleFiles maps every rule's file to whether the rule runs; the
+	// other modules (lib/) are always compiled.
 	ruleFiles := map[string]bool{}
 	for _, r := range o.set.Rules {
-		ruleFiles[r.File] = o.profile.Includes(r.Profile)
-		if !ruleFiles[r.File] {
-			continue
-		}
+		ruleFiles[r.File] = false
+	}
+	for _, r := range config.Effective(o.set, cfg, o.profile) {
+		ruleFiles[r.File] = true
 		e.rules = append(e.rules, r)
 		e.byPackage[r.Package] = r
 		e.parameters[r.ID] = r.Defaults()
@@ -133,13 +200,14 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	e.compiler = ast.NewCompiler().WithCapabilities(sandboxCapabilities())
 	if e.compiler.Compile(modules); e.compiler.Failed() {
-		return nil, fmt.Errorf("compiling policies: %w", e.compiler.Errors)
+		return nil, fmt.Errorf("compiling policies: %w", sandboxErrors(e.compiler.Errors))
 	}
 	e.indexed = lookedUpKinds(e.compiler)
 	return e, nil
 }
 
-// Rules returns the rules the engine runs, sorted by ID.
+// Rules returns the rules the engine runs, sorted by ID, as the
+// configuration tunes them (severity, parameter values as defaults).
 func (e *Engine) Rules() []policy.Rule {
 	return append([]policy.Rule(nil), e.rules...)
 }
@@ -169,7 +237,27 @@ func denied(name string) bool {
 	return false
 }
 
-var findingsQuery = ast.MustParseBody("data.prodready.rules[rule].findings[finding]")
+// sandboxErrors lists compile errors one per line with file and line, and
+// says why a denied builtin is undefined rather than leaving "undefined
+// function http.send" to puzzle the rule's author.
+func sandboxErrors(errs ast.Errors) error {
+	var names []string
+	for _, d := range deniedBuiltins {
+		if strings.HasSuffix(d, ".") {
+			d += "*"
+		}
+		names = append(names, d)
+	}
+	for _, e := range errs {
+		name, ok := strings.CutPrefix(e.Message, "undefined function ")
+		if ok && denied(name) {
+			e.Message = fmt.Sprintf("%s is not available to prodready rules, which run without network and runtime builtins (%s)", name, strings.Join(names, ", "))
+		}
+	}
+	return policy.RegoError(errs)
+}
+
+var findingsQuery = withExemptions("data.prodready.rules[rule].findings[finding]")
 
 // Evaluate runs every enabled rule on objs. Cross-object rules see all of
 // objs. Objects of a kind no enabled rule reports on are not evaluated (only
@@ -177,18 +265,14 @@ var findingsQuery = ast.MustParseBody("data.prodready.rules[rule].findings[findi
 // Findings are sorted by file, line, rule and container.
 func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, error) {
 	store := inmem.NewFromObjectWithOpts(map[string]any{
-		"lib":       map[string]any{"parameters": e.parameters},
+		"lib":       map[string]any{"parameters": e.parameters, "exemptions": e.exemptionsData},
 		"inventory": inventory(objs, e.indexed),
 	}, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
-	query, err := rego.New(
-		rego.ParsedQuery(findingsQuery),
-		rego.Compiler(e.compiler),
-		rego.Store(store),
-		rego.StoreReadAST(true),
-	).PrepareForEval(ctx)
+	ev, err := e.newEvaluation(ctx, store)
 	if err != nil {
-		return nil, fmt.Errorf("preparing query: %w", err)
+		return nil, err
 	}
+	ev.now = e.clock()
 
 	type result struct {
 		findings []Finding
@@ -202,7 +286,7 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Findi
 		go func() {
 			defer wg.Done()
 			for obj := range jobs {
-				fs, err := e.evaluate(ctx, query, obj)
+				fs, err := ev.object(ctx, obj)
 				results <- result{fs, err}
 			}
 		}()
@@ -231,27 +315,20 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Findi
 	for r := range results {
 		findings = append(findings, r.findings...)
 		if r.err != nil {
-			errs = append(errs, r.err)
+			// One error per line of the report: an object's errors are one per rule.
+			errs = append(errs, unjoin(r.err)...)
 		}
 	}
 	sortFindings(findings)
 	if ctx.Err() != nil {
 		return findings, ctx.Err()
 	}
-	return findings, errors.Join(errs...)
+	return findings, errors.Join(append(errs, ev.notRun()...)...)
 }
 
-func (e *Engine) evaluate(ctx context.Context, query rego.PreparedEvalQuery, obj *manifest.Object) ([]Finding, error) {
-	input, err := ast.InterfaceToValue(obj.Content)
-	if err != nil {
-		return nil, fmt.Errorf("%s: document %d: %w", obj.File, obj.Doc, err)
-	}
-	rs, err := query.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, fmt.Errorf("%s: document %d: evaluating %s/%s: %w", obj.File, obj.Doc, obj.Kind, obj.Name, err)
-	}
-	ref := ObjectRef{APIVersion: obj.APIVersion, Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name}
-	exempt := exemptions(obj)
+// findings turns the results of a findings query on obj into findings.
+func (e *Engine) findings(obj *manifest.Object, rs rego.ResultSet) []Finding {
+	ref := refOf(obj)
 	findings := make([]Finding, 0, len(rs))
 	for _, r := range rs {
 		pkg, _ := r.Bindings["rule"].(string)
@@ -272,27 +349,14 @@ func (e *Engine) evaluate(ctx context.Context, query rego.PreparedEvalQuery, obj
 			Container:   container,
 			File:        obj.File,
 			Line:        obj.Line,
-			Exempted:    exempt["*"] || exempt[rule.ID],
 		})
 	}
-	return findings, nil
+	e.exempt(findings, entries(rs))
+	return findings
 }
 
-// ExemptAnnotation lists the rules an object opts out of ("rule-a,rule-b" or "*").
-const ExemptAnnotation = "prodready.dev/exempt"
-
-func exemptions(obj *manifest.Object) map[string]bool {
-	meta, _ := obj.Content["metadata"].(map[string]any)
-	annotations, _ := meta["annotations"].(map[string]any)
-	list, _ := annotations[ExemptAnnotation].(string)
-	if list == "" {
-		return nil
-	}
-	out := map[string]bool{}
-	for _, id := range strings.Split(list, ",") {
-		out[strings.TrimSpace(id)] = true
-	}
-	return out
+func refOf(obj *manifest.Object) ObjectRef {
+	return ObjectRef{APIVersion: obj.APIVersion, Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name}
 }
 
 func sortFindings(fs []Finding) {

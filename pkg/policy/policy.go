@@ -1,10 +1,13 @@
 // Package policy loads prodready's Rego modules and reads the rule catalogue
 // from their METADATA annotations: ID, severity, profile, version,
 // parameters with defaults and remediation. Nothing about a rule is written
-// down in Go; the annotations are the catalogue.
+// down in Go; the annotations are the catalogue. A team's own library
+// (LoadTeam) follows the same contract, and Merge adds it to the built-in
+// one, its rules replacing the built-in rules of the same ID.
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -107,9 +110,18 @@ type Rule struct {
 	Kinds []string `json:"kinds"`
 	// Package is the rule's Rego package, e.g. prodready.rules.memory_request_missing.
 	Package string `json:"package"`
-	// File is the rule's source file within its file system.
+	// File is the rule's module file name in its Set: its path within the
+	// built-in library, or, for a team rule, within its source (a team
+	// rule's file starts with its source, e.g. team/policy/foo.rego).
 	File string `json:"file"`
+	// Source is where the rule comes from: BuiltinSource, or the source
+	// name a team library was loaded with (LoadTeam), e.g. its directory.
+	Source string `json:"source"`
 }
+
+// BuiltinSource is the Source of the rules of the library a Set starts
+// from: the embedded one, or whatever Load or LoadFiles read.
+const BuiltinSource = "built-in"
 
 // Defaults returns the rule's parameters with their default values.
 func (r Rule) Defaults() map[string]any {
@@ -139,15 +151,7 @@ func Builtin() (*Set, error) {
 
 // Load parses every .rego file of fsys.
 func Load(fsys fs.FS) (*Set, error) {
-	files := map[string]string{}
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
-			return err
-		}
-		src, err := fs.ReadFile(fsys, name)
-		files[name] = string(src)
-		return err
-	})
+	files, err := readFiles(fsys, "")
 	if err != nil {
 		return nil, err
 	}
@@ -157,13 +161,49 @@ func Load(fsys fs.FS) (*Set, error) {
 // LoadFiles parses Rego sources given by slash-separated file name, as
 // Load does for the files of a file system: bundles are read this way.
 func LoadFiles(files map[string]string) (*Set, error) {
+	return parse(files, BuiltinSource)
+}
+
+// LoadTeam parses a team's library: the .rego files of fsys, under the
+// METADATA contract of the built-in rules. source names it (the CLI gives
+// the --policy directory): its rules' Source, and the prefix of its file
+// names, so that they do not collide with another source's and errors
+// show the user's path (team/policy/foo.rego:12: ...). Merge adds it to
+// the built-in library.
+func LoadTeam(source string, fsys fs.FS) (*Set, error) {
+	source = path.Clean(source)
+	files, err := readFiles(fsys, source)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no .rego files", source)
+	}
+	return parse(files, source)
+}
+
+// readFiles reads the .rego files of fsys by name, prefixed with prefix.
+func readFiles(fsys fs.FS, prefix string) (map[string]string, error) {
+	files := map[string]string{}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(name) != ".rego" {
+			return err
+		}
+		src, err := fs.ReadFile(fsys, name)
+		files[path.Join(prefix, name)] = string(src)
+		return err
+	})
+	return files, err
+}
+
+func parse(files map[string]string, source string) (*Set, error) {
 	set := &Set{Modules: map[string]*ast.Module{}, Sources: map[string]string{}, Tests: map[string]*ast.Module{}}
 	// In name order, so that errors are the same from run to run.
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		src := files[name]
 		mod, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 		if err != nil {
-			return nil, err
+			return nil, RegoError(err)
 		}
 		if strings.HasSuffix(name, "_test.rego") {
 			set.Tests[name] = mod
@@ -173,9 +213,10 @@ func LoadFiles(files map[string]string) (*Set, error) {
 		set.Sources[name] = src
 		rule, ok, err := ruleOf(name, mod)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, err
 		}
 		if ok {
+			rule.Source = source
 			set.Rules = append(set.Rules, rule)
 		}
 	}
@@ -185,7 +226,30 @@ func LoadFiles(files map[string]string) (*Set, error) {
 			return nil, fmt.Errorf("rule ID %q is declared by both %s and %s", set.Rules[i].ID, set.Rules[i-1].File, set.Rules[i].File)
 		}
 	}
+	packages := map[string]string{}
+	for _, r := range set.Rules {
+		if other, taken := packages[r.Package]; taken {
+			return nil, fmt.Errorf("%s and %s both declare package %s: a rule is one package", other, r.File, r.Package)
+		}
+		packages[r.Package] = r.File
+	}
 	return set, nil
+}
+
+// RegoError lists OPA's parse or compile errors one per line, each as
+// file:line: code: message, without OPA's "N errors occurred" header.
+// Other errors are returned as they are.
+func RegoError(err error) error {
+	var list ast.Errors
+	if !errors.As(err, &list) || len(list) == 0 {
+		return err
+	}
+	list.Sort()
+	errs := make([]error, len(list))
+	for i, e := range list {
+		errs[i] = e
+	}
+	return errors.Join(errs...)
 }
 
 // Rule returns the rule with the given ID.
@@ -219,9 +283,9 @@ func (s *Set) Parameters() map[string]any {
 }
 
 // ruleOf reads the rule a module declares; modules outside RulesPackage
-// (the helpers of lib/) declare none.
+// (the helpers of lib/) declare none. Its errors start with file:line.
 func ruleOf(file string, mod *ast.Module) (Rule, bool, error) {
-	pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
+	pkg := packageOf(mod)
 	if !strings.HasPrefix(pkg, RulesPackage+".") {
 		return Rule{}, false, nil
 	}
@@ -232,8 +296,21 @@ func ruleOf(file string, mod *ast.Module) (Rule, bool, error) {
 		}
 	}
 	if ann == nil {
-		return Rule{}, false, fmt.Errorf("package %s has no METADATA annotation", pkg)
+		return Rule{}, false, fmt.Errorf("%s:%d: package %s has no METADATA annotation", file, mod.Package.Location.Row, pkg)
 	}
+	rule, err := ruleFrom(file, pkg, ann)
+	if err != nil {
+		return Rule{}, false, fmt.Errorf("%s:%d: %w", file, ann.Location.Row, err)
+	}
+	return rule, true, nil
+}
+
+// packageOf is mod's package without the data. prefix, e.g. lib.prodready.review.
+func packageOf(mod *ast.Module) string {
+	return strings.TrimPrefix(mod.Package.Path.String(), "data.")
+}
+
+func ruleFrom(file, pkg string, ann *ast.Annotations) (Rule, error) {
 	custom := ann.Custom
 	rule := Rule{
 		ID:          str(custom["id"]),
@@ -248,16 +325,13 @@ func ruleOf(file string, mod *ast.Module) (Rule, bool, error) {
 	}
 	params, err := parametersOf(custom["parameters"])
 	if err != nil {
-		return Rule{}, false, err
+		return Rule{}, err
 	}
 	rule.Parameters = params
 	for _, k := range list(custom["kinds"]) {
 		rule.Kinds = append(rule.Kinds, str(k))
 	}
-	if err := rule.validate(); err != nil {
-		return Rule{}, false, err
-	}
-	return rule, true, nil
+	return rule, rule.validate()
 }
 
 func (r Rule) validate() error {
@@ -276,6 +350,9 @@ func (r Rule) validate() error {
 	}
 	if _, err := ParseProfile(string(r.Profile)); err != nil {
 		return err
+	}
+	if name, ok := strings.CutPrefix(r.Package, RulesPackage+"."); !ok || strings.Contains(name, ".") {
+		return fmt.Errorf("package %s: a rule's package is %s.<name>, one level below", r.Package, RulesPackage)
 	}
 	if len(r.Kinds) == 0 {
 		return fmt.Errorf("METADATA lacks custom.kinds, the list of kinds the rule reports on")

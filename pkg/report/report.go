@@ -13,10 +13,16 @@ import (
 
 // Report is the outcome of one check.
 type Report struct {
+	// Findings are the findings no exemption exempts (an expired
+	// exemption does not), Exempted the others: counted, never failing.
 	Findings []engine.Finding `json:"findings"`
+	Exempted []engine.Finding `json:"exempted"`
 	Summary  Summary          `json:"summary"`
 	Errors   []InputError     `json:"errors"`
 	Skipped  []Skipped        `json:"skipped"`
+	// Audit is the exemption audit when one was asked for (SetAudit):
+	// then present, if empty, in JSON.
+	Audit []engine.ExemptionProblem `json:"audit,omitzero"`
 }
 
 // Summary counts the outcome.
@@ -49,17 +55,18 @@ type Skipped struct {
 
 // New builds the report of a check: loaded is what the loader read,
 // findings and evalErr what the engine returned. Exempted findings are
-// counted, not listed.
+// set apart and counted, not in the summary's findings and severities.
 func New(loaded *manifest.Result, findings []engine.Finding, evalErr error, failOn policy.Severity) *Report {
 	r := &Report{
 		Findings: []engine.Finding{},
+		Exempted: []engine.Finding{},
 		Errors:   []InputError{},
 		Skipped:  []Skipped{},
 		Summary:  Summary{Objects: len(loaded.Objects), BySeverity: map[policy.Severity]int{}, FailOn: failOn},
 	}
 	for _, f := range findings {
 		if f.Exempted {
-			r.Summary.Exempted++
+			r.Exempted = append(r.Exempted, f)
 			continue
 		}
 		r.Findings = append(r.Findings, f)
@@ -69,6 +76,7 @@ func New(loaded *manifest.Result, findings []engine.Finding, evalErr error, fail
 		}
 	}
 	r.Summary.Findings = len(r.Findings)
+	r.Summary.Exempted = len(r.Exempted)
 	for _, e := range loaded.Errors {
 		r.Errors = append(r.Errors, InputError{File: e.File, Document: e.Doc, Line: e.Line, Message: e.Err.Error()})
 	}
@@ -93,13 +101,19 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
+// SetAudit adds the exemption audit to the report.
+func (r *Report) SetAudit(problems []engine.ExemptionProblem) {
+	r.Audit = append([]engine.ExemptionProblem{}, problems...)
+}
+
 // ExitCode is 2 when any input could not be read or evaluated, 1 when a
-// finding is at or above the failure threshold, 0 otherwise.
+// finding is at or above the failure threshold or the exemption audit
+// found a problem, 0 otherwise.
 func (r *Report) ExitCode() int {
 	switch {
 	case len(r.Errors) > 0:
 		return 2
-	case r.Summary.Failing > 0:
+	case r.Summary.Failing > 0, len(r.Audit) > 0:
 		return 1
 	}
 	return 0

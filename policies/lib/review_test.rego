@@ -2,7 +2,7 @@ package lib.prodready.review_test
 
 import data.lib.prodready.review
 
-pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "ns", "annotations": {"prodready.dev/exempt": "rule-a, rule-b"}}}
+pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "ns"}}
 
 test_object_is_input if {
 	review.object == pod with input as pod
@@ -24,14 +24,4 @@ test_metadata_defaults if {
 	review.labels == {} with input as obj
 	review.api_group == "apps" with input as obj
 	review.api_group == "" with input as pod
-}
-
-test_exempt_lists_rules if {
-	review.exempt("rule-a") with input as pod
-	review.exempt("rule-b") with input as pod
-	not review.exempt("rule-c") with input as pod
-}
-
-test_exempt_star if {
-	review.exempt("anything") with input as json.patch(pod, [{"op": "replace", "path": "/metadata/annotations/prodready.dev~1exempt", "value": "*"}])
 }

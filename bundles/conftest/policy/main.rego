@@ -12,8 +12,8 @@
 #   data/parameters.yaml holds (conftest --data).
 package main
 
+import data.lib.prodready.exemption
 import data.lib.prodready.inventory
-import data.lib.prodready.review
 
 # rules are the enabled rules by package name under data.prodready.rules:
 # their ID, severity and enforcement, and the kinds they look up in
@@ -446,7 +446,7 @@ results(enforcement) := {report(rules[pkg], obj, finding) |
 # input, but for the rules the input opts out of.
 findings(pkgs) := {[pkg, finding] |
 	some pkg in pkgs
-	not review.exempt(rules[pkg].id)
+	not exemption.exempt(rules[pkg].id)
 	some finding in data.prodready.rules[pkg].findings
 }
 

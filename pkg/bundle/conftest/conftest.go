@@ -180,8 +180,8 @@ var wrapperTemplate = template.Must(template.New("main.rego").Parse(`# METADATA
 #   data/parameters.yaml holds (conftest --data).
 package main
 
+import data.lib.prodready.exemption
 import data.lib.prodready.inventory
-import data.lib.prodready.review
 
 # rules are the enabled rules by package name under data.prodready.rules:
 # their ID, severity and enforcement, and the kinds they look up in
@@ -273,7 +273,7 @@ results(enforcement) := {report(rules[pkg], obj, finding) |
 # input, but for the rules the input opts out of.
 findings(pkgs) := {[pkg, finding] |
 	some pkg in pkgs
-	not review.exempt(rules[pkg].id)
+	not exemption.exempt(rules[pkg].id)
 	some finding in data.prodready.rules[pkg].findings
 }
 
@@ -423,7 +423,8 @@ is about one, ~container~.
 
 An object opts out of rules with the annotation
 ~prodready.dev/exempt: "rule-a,rule-b"~ (or ~"*"~): Conftest reports nothing
-of those rules on it.
+of those rules on it, until the end of the day (UTC) in
+~prodready.dev/exempt-until: YYYY-MM-DD~, if it has one.
 
 ## Rules
 

@@ -459,6 +459,42 @@ spec:
   template:
     spec: {containers: [{name: app, image: app, ports: [{containerPort: 80}]}]}
 ---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: exemption-expired
+  namespace: edge
+  annotations:
+    prodready.dev/exempt: "*"
+    prodready.dev/exempt-until: "2020-01-31"
+spec:
+  template:
+    spec: {containers: [{name: app, image: app}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: exempted-for-ever
+  namespace: edge
+  annotations:
+    prodready.dev/exempt: "*"
+    prodready.dev/exempt-until: 9999-12-31
+spec:
+  template:
+    spec: {containers: [{name: app, image: app}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: exemption-misdated
+  namespace: edge
+  annotations:
+    prodready.dev/exempt: "*"
+    prodready.dev/exempt-until: "2099-02-30"
+spec:
+  template:
+    spec: {containers: [{name: app, image: app}]}
+---
 apiVersion: v1
 kind: ConfigMapList
 items: []
@@ -495,11 +531,18 @@ func TestDocumentsThatAreNotPlainObjects(t *testing.T) {
 	dir := bundleDir(t)
 	want := enginetest.SDKFindings(t, policy.Baseline, inputs)
 	// The cases the fixture is for: a List item, an object without a name,
-	// one outside any namespace, a cross-object finding within a JSON array.
+	// one outside any namespace, a cross-object finding within a JSON array,
+	// exemptions expired or dated with something that is not a date.
 	for _, k := range []string{"readiness-probe-missing Deployment/edge/listed", "memory-request-missing Deployment/edge/",
-		"memory-request-missing Pod/clusterless", "pdb-blocks-drain PodDisruptionBudget/edge/j"} {
+		"memory-request-missing Pod/clusterless", "pdb-blocks-drain PodDisruptionBudget/edge/j",
+		"memory-request-missing Deployment/edge/exemption-expired", "memory-request-missing Deployment/edge/exemption-misdated"} {
 		if !want[k] {
 			t.Errorf("the SDK does not report %s: fix the fixture", k)
+		}
+	}
+	for _, k := range []string{"memory-request-missing Deployment/edge/exempted", "memory-request-missing Deployment/edge/exempted-for-ever"} {
+		if want[k] {
+			t.Errorf("the SDK reports %s: fix the fixture", k)
 		}
 	}
 	enginetest.Compare(t, "the SDK", want, "conftest --combine", keys(t, runConftest(t, dir, combine, inputs)))

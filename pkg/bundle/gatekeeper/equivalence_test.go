@@ -157,3 +157,40 @@ func TestGatorEquivalence(t *testing.T) {
 		})
 	}
 }
+
+// Exemptions expire by the clock of the engine that reads them, the same
+// in gator as in the SDK; a date that is not a date exempts nothing.
+func TestGatorExemptionDates(t *testing.T) {
+	gator := enginetest.Binary(t, "gator")
+	t.Parallel()
+	var src strings.Builder
+	for name, until := range map[string]string{"applies": "9999-12-31", "expired": "2020-01-31", "misdated": "2099-02-30"} {
+		fmt.Fprintf(&src, `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: %s
+  namespace: shop
+  annotations: {prodready.dev/exempt: "memory-request-missing", prodready.dev/exempt-until: %q}
+spec:
+  template:
+    spec: {containers: [{name: app, image: app}]}
+`, name, until)
+	}
+	file := filepath.Join(t.TempDir(), "exempted.yaml")
+	if err := os.WriteFile(file, []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := enginetest.SDKFindings(t, policy.Baseline, file)
+	for key, found := range map[string]bool{
+		"memory-request-missing Deployment/shop/applies":  false,
+		"memory-request-missing Deployment/shop/expired":  true,
+		"memory-request-missing Deployment/shop/misdated": true,
+		"cpu-request-missing Deployment/shop/applies":     true,
+	} {
+		if want[key] != found {
+			t.Errorf("the SDK reports %s: %v, want %v", key, want[key], found)
+		}
+	}
+	enginetest.Compare(t, "the SDK", want, "gator", gatorFindings(t, gator, write(t, build(t, policy.Baseline)), file))
+}

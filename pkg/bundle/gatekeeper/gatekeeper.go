@@ -191,14 +191,13 @@ type source struct {
 
 // violationRule turns the rule's findings into Gatekeeper violations: one
 // per finding, its message naming the rule (the finding's own names the
-// container), unless the object opts out of the rule with the annotation,
-// as the SDK honours it.
+// container), unless an exemption covers the object, as the SDK decides it.
 const violationRule = `
-# Gatekeeper reports violation, one per finding, except on objects that opt
-# out of the rule with the prodready.dev/exempt annotation.
+# Gatekeeper reports violation, one per finding, except on objects an
+# exemption covers (their annotation, or the constraint's prodreadyExemptions).
 violation contains {"msg": msg, "details": details} if {
 	some finding in findings
-	not data.lib.prodready.review.exempt(%[1]s)
+	not data.lib.prodready.exemption.exempt(%[1]s)
 	msg := sprintf("%%s: %%s", [%[1]s, finding.msg])
 	details := object.union({"rule": %[1]s}, object.filter(finding, {"container"}))
 }
@@ -211,8 +210,12 @@ func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
 	}
 	id, _ := json.Marshal(r.ID)
 	rego := strings.TrimRight(src, "\n") + "\n" + fmt.Sprintf(violationRule, id)
+	exemption, ok := b.libs[exemptionLib]
+	if !ok {
+		return nil, fmt.Errorf("the policy set has no %s, which every template calls", exemptionLib)
+	}
 	var libs []string
-	for _, file := range b.libsOf(r.File) {
+	for _, file := range b.libsOf(r.File, exemption) {
 		libs = append(libs, b.opts.Set.Sources[file])
 	}
 
@@ -264,10 +267,13 @@ func libPackages(set *policy.Set) map[string]string {
 	return libs
 }
 
+// exemptionLib is the package of the exemption lib the violation rule calls.
+const exemptionLib = "data.lib.prodready.exemption"
+
 // libsOf returns the files of the lib modules the module in file imports or
-// refers to, directly or through other libs, sorted: what its template must
-// carry, and nothing more.
-func (b *builder) libsOf(file string) []string {
+// refers to, directly or through other libs, and the lib files also with
+// theirs, sorted: what its template must carry, and nothing more.
+func (b *builder) libsOf(file string, also ...string) []string {
 	seen := map[string]bool{}
 	var visit func(file string)
 	visit = func(file string) {
@@ -282,6 +288,10 @@ func (b *builder) libsOf(file string) []string {
 		})
 	}
 	visit(file)
+	for _, lib := range also {
+		seen[lib] = true
+		visit(lib)
+	}
 	delete(seen, file)
 	libs := make([]string, 0, len(seen))
 	for lib := range seen {
@@ -512,7 +522,8 @@ kubectl apply -f constraints/ -f sync/
 
 Each template carries one rule's Rego as prodready ships it, the lib
 modules it imports and a violation rule over its findings; objects opt out
-with the annotation prodready.dev/exempt. Each constraint enforces its rule
+with the annotation prodready.dev/exempt (until the date in
+prodready.dev/exempt-until, if any). Each constraint enforces its rule
 on the rule's kinds, deny for critical and high severity and warn otherwise,
 with the rule's default parameters: edit spec.parameters to override them.
 

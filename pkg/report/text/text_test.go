@@ -17,7 +17,10 @@ func sample() *report.Report {
 	findings := []engine.Finding{
 		{Rule: "memory-request-missing", Severity: policy.High, Message: "no memory", Remediation: "Set it.\n\nMore detail.", Object: obj, Container: "app", File: "d.yaml", Line: 3},
 		{Rule: "liveness-probe-missing", Severity: policy.Medium, Message: "no liveness", Object: obj, Container: "app", File: "d.yaml", Line: 3},
-		{Rule: "cpu-request-missing", Severity: policy.Medium, Message: "exempt", Object: obj, File: "d.yaml", Line: 3, Exempted: true},
+		{Rule: "cpu-request-missing", Severity: policy.Medium, Message: "no cpu", Remediation: "Set cpu.", Object: obj, File: "d.yaml", Line: 3, Exempted: true,
+			Exemption: &engine.Exemption{Source: engine.SourceAnnotation, Reason: "vendor chart", Until: "2027-03-31"}},
+		{Rule: "single-replica", Severity: policy.High, Message: "one replica", Object: obj, File: "d.yaml", Line: 3,
+			Exemption: &engine.Exemption{Source: engine.SourceConfig, Reason: "singleton", Until: "2026-12-31", Expired: true, Line: 7}},
 	}
 	loaded := &manifest.Result{
 		Objects: []*manifest.Object{{Kind: "Deployment"}},
@@ -36,13 +39,97 @@ func TestGroupsByObjectWithFixAndSummary(t *testing.T) {
 		t.Errorf("object header not printed once:\n%s", out)
 	}
 	for _, want := range []string{"d.yaml:3", "HIGH", "memory-request-missing (container app)", "fix: Set it.", "skipped: values.yaml: document 1",
-		"1 objects checked, 2 findings (1 high, 1 medium), 1 at or above high, 1 exempted, 1 documents skipped"} {
+		"1 objects checked, 3 findings (2 high, 1 medium), 2 at or above high, 1 exempted (--show-exempted lists them), 1 documents skipped"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 	if strings.Contains(out, "More detail") || strings.Contains(out, "\x1b[") {
 		t.Errorf("remediation not cut to its first paragraph, or colour without a terminal:\n%s", out)
+	}
+	if strings.Contains(out, "no cpu") {
+		t.Errorf("an exempted finding listed without ShowExempted:\n%s", out)
+	}
+}
+
+func TestExpiredExemptionIsNamedUnderTheFailingFinding(t *testing.T) {
+	var buf bytes.Buffer
+	if err := text.Write(&buf, sample(), text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "           one replica\n           was exempted until 2026-12-31 (expired; configuration line 7): singleton\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("output lacks\n%s\nin:\n%s", want, buf.String())
+	}
+}
+
+func TestShowExempted(t *testing.T) {
+	var buf bytes.Buffer
+	if err := text.Write(&buf, sample(), text.Options{ShowExempted: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	_, exempted, ok := strings.Cut(out, "Exempted findings (not failing):\n")
+	if !ok {
+		t.Fatalf("no exempted section:\n%s", out)
+	}
+	want := "Deployment shop/api  d.yaml:3\n  MEDIUM   cpu-request-missing\n           no cpu\n           exempted: vendor chart (until 2027-03-31; annotation)\n\n"
+	if !strings.HasPrefix(exempted, want) {
+		t.Errorf("exempted section:\n%s\nwant it to start with:\n%s", exempted, want)
+	}
+	if strings.Contains(out, "Set cpu.") || strings.Contains(out, "--show-exempted lists them") {
+		t.Errorf("a fix for an exempted finding, or the hint while they are shown:\n%s", out)
+	}
+}
+
+func TestInvalidExemptionDate(t *testing.T) {
+	obj := engine.ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "api"}
+	findings := []engine.Finding{{Rule: "single-replica", Severity: policy.High, Message: "one replica", Object: obj, File: "d.yaml", Line: 1,
+		Exemption: &engine.Exemption{Source: engine.SourceAnnotation, Until: "31.03.2027", Invalid: true}}}
+	var buf bytes.Buffer
+	if err := text.Write(&buf, report.New(&manifest.Result{}, findings, nil, policy.High), text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `exemption ignored (annotation): prodready.dev/exempt-until "31.03.2027" is not a date (YYYY-MM-DD)`; !strings.Contains(buf.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, buf.String())
+	}
+}
+
+func TestAudit(t *testing.T) {
+	r := sample()
+	var buf bytes.Buffer
+	if err := text.Write(&buf, r, text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "Exemption audit") {
+		t.Errorf("an audit section although none was asked for:\n%s", buf.String())
+	}
+
+	r.SetAudit(nil)
+	buf.Reset()
+	if err := text.Write(&buf, r, text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "Exemption audit: no problems\n") {
+		t.Errorf("an empty audit not said to be clean:\n%s", buf.String())
+	}
+
+	obj := engine.ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "api"}
+	r.SetAudit([]engine.ExemptionProblem{
+		{Problem: engine.ProblemUnused, Source: engine.SourceConfig, Line: 6, Rules: []string{"*"}, Message: "matched no finding"},
+		{Problem: engine.ProblemNoReason, Source: engine.SourceAnnotation, Object: &obj, File: "d.yaml", Line: 3, Rules: []string{"a"}, Message: "no reason"},
+	})
+	buf.Reset()
+	if err := text.Write(&buf, r, text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Exemption audit:\n  unused       configuration line 6 (rules *): matched no finding\n  no-reason    Deployment shop/api (d.yaml:3): no reason\n",
+		", 2 exemption problems",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, buf.String())
+		}
 	}
 }
 
@@ -64,5 +151,15 @@ func TestExitCode(t *testing.T) {
 	r.Errors = append(r.Errors, report.InputError{File: "x.yaml", Message: "bad"})
 	if r.ExitCode() != 2 {
 		t.Errorf("exit %d, want 2 with an input error", r.ExitCode())
+	}
+
+	clean := report.New(&manifest.Result{}, nil, nil, policy.High)
+	clean.SetAudit(nil)
+	if clean.ExitCode() != 0 {
+		t.Errorf("exit %d, want 0 for a clean audit", clean.ExitCode())
+	}
+	clean.SetAudit([]engine.ExemptionProblem{{Problem: engine.ProblemUnused}})
+	if clean.ExitCode() != 1 {
+		t.Errorf("exit %d, want 1 for an audit problem", clean.ExitCode())
 	}
 }

@@ -38,12 +38,3 @@ parameters(id) := input.parameters if gatekeeper
 else := data.lib.parameters[id]
 
 param(id, key) := parameters(id)[key]
-
-exempt_annotation := "prodready.dev/exempt"
-
-# exempt(id) is true when the object opts out of rule id with the annotation
-# prodready.dev/exempt: "rule-a,rule-b" (or "*").
-exempt(id) if {
-	some listed in split(annotations[exempt_annotation], ",")
-	trim_space(listed) in {id, "*"}
-}

@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+
+	"github.com/prodready/prodready/pkg/manifest"
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+// DefaultTimeout is how long the rules may take on one object unless
+// WithTimeout says otherwise: far beyond what any rule needs (the whole
+// built-in library takes well under a millisecond an object), short
+// enough that a rule that loops is reported rather than waited for.
+const DefaultTimeout = 10 * time.Second
+
+// WithTimeout sets the evaluation deadline: how long the rules may take
+// on one object (default DefaultTimeout; 0 or less: no deadline). When
+// they take longer, the engine runs that object's rules one at a time,
+// each within the deadline, to name the rule that does not finish: that
+// rule is reported as an evaluation error naming the object and the rule,
+// and is not run on the objects left (one more error says on how many).
+// The object keeps the findings of its other rules, and the other objects
+// theirs. A rule that fails to evaluate is named the same way.
+func WithTimeout(d time.Duration) Option {
+	return func(o *options) { o.timeout = d }
+}
+
+// errDeadline is a rule, or the rules, not finishing within the timeout.
+var errDeadline = errors.New("deadline exceeded")
+
+// evaluation is one Evaluate call: its prepared queries, and the rules
+// that did not finish in time, not run again.
+type evaluation struct {
+	e     *Engine
+	store storage.Store
+	all   rego.PreparedEvalQuery
+	// now is the time exemptions expire by (time.now_ns).
+	now time.Time
+
+	mu sync.Mutex
+	// single are the queries of one rule each, by rule ID, prepared
+	// when first needed: only objects that fail or time out need them.
+	single map[string]rego.PreparedEvalQuery
+	// abandoned are the rules that did not finish, by ID.
+	abandoned map[string]*abandonment
+}
+
+type abandonment struct {
+	// on names the object the rule did not finish on.
+	on string
+	// notRun counts the objects the rule was then not run on.
+	notRun int
+}
+
+func (e *Engine) newEvaluation(ctx context.Context, store storage.Store) (*evaluation, error) {
+	ev := &evaluation{e: e, store: store, single: map[string]rego.PreparedEvalQuery{}, abandoned: map[string]*abandonment{}}
+	var err error
+	if ev.all, err = ev.prepare(ctx, findingsQuery); err != nil {
+		return nil, fmt.Errorf("preparing query: %w", err)
+	}
+	return ev, nil
+}
+
+func (ev *evaluation) prepare(ctx context.Context, query ast.Body) (rego.PreparedEvalQuery, error) {
+	return rego.New(
+		rego.ParsedQuery(query),
+		rego.Compiler(ev.e.compiler),
+		rego.Store(ev.store),
+		rego.StoreReadAST(true),
+	).PrepareForEval(ctx)
+}
+
+// object evaluates every enabled rule on obj, with one query while no rule
+// has failed or been abandoned, else rule by rule.
+func (ev *evaluation) object(ctx context.Context, obj *manifest.Object) ([]Finding, error) {
+	where := fmt.Sprintf("%s: document %d: %s", obj.File, obj.Doc, refOf(obj))
+	input, err := ast.InterfaceToValue(obj.Content)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	if !ev.anyAbandoned() {
+		rs, err := ev.run(ctx, ev.all, input)
+		if err == nil {
+			return ev.e.findings(obj, rs), nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", where, ctx.Err())
+		}
+	}
+	var findings []Finding
+	var errs []error
+	for _, rule := range ev.e.rules {
+		if !ev.e.reporters[obj.Kind][rule.ID] || ev.skip(rule.ID) {
+			continue
+		}
+		query, err := ev.query(ctx, rule)
+		if err != nil {
+			return findings, err
+		}
+		rs, err := ev.run(ctx, query, input)
+		switch {
+		case err == nil:
+			findings = append(findings, ev.e.findings(obj, rs)...)
+		case ctx.Err() != nil:
+			return findings, fmt.Errorf("%s: %w", where, ctx.Err())
+		case errors.Is(err, errDeadline):
+			ev.abandon(rule.ID, where)
+			errs = append(errs, fmt.Errorf("%s: rule %s did not finish within %s: it is not run on the objects left", where, rule.ID, ev.e.timeout))
+		default:
+			errs = append(errs, fmt.Errorf("%s: rule %s: %w", where, rule.ID, err))
+		}
+	}
+	return findings, errors.Join(errs...)
+}
+
+// run evaluates query on input within the deadline.
+func (ev *evaluation) run(ctx context.Context, query rego.PreparedEvalQuery, input ast.Value) (rego.ResultSet, error) {
+	evalCtx := ctx
+	if ev.e.timeout > 0 {
+		var cancel context.CancelFunc
+		evalCtx, cancel = context.WithTimeout(ctx, ev.e.timeout)
+		defer cancel()
+	}
+	rs, err := query.Eval(evalCtx, rego.EvalParsedInput(input), rego.EvalTime(ev.now))
+	if err != nil && ctx.Err() == nil && evalCtx.Err() != nil {
+		return nil, errDeadline
+	}
+	return rs, err
+}
+
+// query is the findings query of rule alone.
+func (ev *evaluation) query(ctx context.Context, rule policy.Rule) (rego.PreparedEvalQuery, error) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if q, ok := ev.single[rule.ID]; ok {
+		return q, nil
+	}
+	// Binding rule as findingsQuery does lets findings() read both alike.
+	body := withExemptions(fmt.Sprintf("rule := %q; data.%s[rule].findings[finding]", strings.TrimPrefix(rule.Package, policy.RulesPackage+"."), policy.RulesPackage))
+	q, err := ev.prepare(ctx, body)
+	if err != nil {
+		return q, fmt.Errorf("preparing the query of rule %s: %w", rule.ID, err)
+	}
+	ev.single[rule.ID] = q
+	return q, nil
+}
+
+func (ev *evaluation) anyAbandoned() bool {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return len(ev.abandoned) > 0
+}
+
+// skip reports whether rule was abandoned, counting the object it skips.
+func (ev *evaluation) skip(rule string) bool {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	a, ok := ev.abandoned[rule]
+	if ok {
+		a.notRun++
+	}
+	return ok
+}
+
+func (ev *evaluation) abandon(rule, on string) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if _, ok := ev.abandoned[rule]; !ok {
+		ev.abandoned[rule] = &abandonment{on: on}
+	}
+}
+
+// notRun reports, by rule ID, the objects abandoned rules were not run on.
+func (ev *evaluation) notRun() []error {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	var errs []error
+	for _, rule := range slices.Sorted(maps.Keys(ev.abandoned)) {
+		a := ev.abandoned[rule]
+		if a.notRun == 0 {
+			continue
+		}
+		objects := "objects"
+		if a.notRun == 1 {
+			objects = "object"
+		}
+		errs = append(errs, fmt.Errorf("rule %s was not run on %d more %s, after it did not finish within %s on %s", rule, a.notRun, objects, ev.e.timeout, a.on))
+	}
+	return errs
+}
+
+// unjoin returns the errors errors.Join joined, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}

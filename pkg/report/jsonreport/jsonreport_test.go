@@ -1,0 +1,59 @@
+package jsonreport_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/prodready/prodready/pkg/engine"
+	"github.com/prodready/prodready/pkg/manifest"
+	"github.com/prodready/prodready/pkg/policy"
+	"github.com/prodready/prodready/pkg/report"
+	"github.com/prodready/prodready/pkg/report/jsonreport"
+)
+
+func decode(t *testing.T, r *report.Report) map[string]json.RawMessage {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jsonreport.Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestExemptedFindingsAreListedApart(t *testing.T) {
+	findings := []engine.Finding{
+		{Rule: "a", Severity: policy.High, Exempted: true, Exemption: &engine.Exemption{Source: engine.SourceConfig, Reason: "why", Line: 4}},
+		{Rule: "b", Severity: policy.High, Exemption: &engine.Exemption{Source: engine.SourceAnnotation, Until: "2026-01-31", Expired: true}},
+	}
+	out := decode(t, report.New(&manifest.Result{}, findings, nil, policy.High))
+	for key, want := range map[string]string{
+		"findings": `[{"rule":"b","severity":"high","enforcement":"","message":"","remediation":"","object":{"apiVersion":"","kind":"","namespace":"","name":""},"file":"","line":0,` +
+			`"exemption":{"source":"annotation","until":"2026-01-31","expired":true}}]`,
+		"exempted": `[{"rule":"a","severity":"high","enforcement":"","message":"","remediation":"","object":{"apiVersion":"","kind":"","namespace":"","name":""},"file":"","line":0,` +
+			`"exempted":true,"exemption":{"source":"config","reason":"why","line":4}}]`,
+	} {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, out[key]); err != nil {
+			t.Fatal(err)
+		}
+		if compact.String() != want {
+			t.Errorf("%s:\n%s\nwant\n%s", key, compact.String(), want)
+		}
+	}
+	if _, ok := out["audit"]; ok {
+		t.Error("an audit key although no audit ran")
+	}
+}
+
+func TestAuditIsPresentOnceAsked(t *testing.T) {
+	r := report.New(&manifest.Result{}, nil, nil, policy.High)
+	r.SetAudit(nil)
+	if got := string(decode(t, r)["audit"]); got != "[]" {
+		t.Errorf("audit %s, want [] for a clean audit", got)
+	}
+}
