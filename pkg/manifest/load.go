@@ -34,7 +34,7 @@ type Options struct {
 }
 
 // Load reads files, directories and "-" (standard input). Directories are
-// walked recursively for .yaml, .yml and .json files, skipping hidden
+// walked recursively for .yaml, .yml and .json files, skipping hidden files and
 // directories such as .git; a file named explicitly is read whatever its
 // name. The result is in path order whatever the order of paths, and the
 // same whatever the number of workers.
@@ -195,7 +195,9 @@ func walk(ctx context.Context, dir string) ([]string, []*Error) {
 			}
 			return nil
 		}
-		if !isManifestName(d.Name()) {
+		// Hidden files (.prodready.yaml, .pre-commit-config.yaml) are tool
+		// configuration, not manifests; a file named explicitly is still read.
+		if strings.HasPrefix(d.Name(), ".") || !isManifestName(d.Name()) {
 			return nil
 		}
 		if !d.Type().IsRegular() {

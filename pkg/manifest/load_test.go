@@ -68,10 +68,11 @@ func TestLoadDirectoryWalk(t *testing.T) {
 		".git/config.yaml":         obj("Pod", "hidden-dir"),
 		".github/workflows/ci.yml": "on: push\n",
 		".hidden.yaml":             obj("Pod", "hidden-file"),
+		"sub/.prodready.yaml":      "profile: strict\n",
 	})
 	want := []string{
-		// component by component, as a walk meets them: a/ before a-c.yaml
-		".hidden.yaml 1.0 Pod/hidden-file",
+		// component by component, as a walk meets them: a/ before a-c.yaml;
+		// hidden files and directories are tool configuration, left out
 		"a/b.yaml 1.0 Service/ab1",
 		"a/b.yaml 2.0 Service/ab2",
 		"a/deeper/x.YML 1.0 Pod/x",
