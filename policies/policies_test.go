@@ -2,6 +2,7 @@ package policies_test
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -18,6 +19,30 @@ func TestRego(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	runRegoTests(t, set)
+}
+
+// TestTeamOverridesRego runs the example team's tests against the library
+// with its rules merged in, as a team's CI would.
+func TestTeamOverridesRego(t *testing.T) {
+	builtin, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := "../examples/team-overrides/policy"
+	team, err := policy.LoadTeam(dir, os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := policy.Merge(builtin, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runRegoTests(t, set)
+}
+
+func runRegoTests(t *testing.T, set *policy.Set) {
+	t.Helper()
 	modules := map[string]*ast.Module{}
 	for name, m := range set.Modules {
 		modules[name] = m

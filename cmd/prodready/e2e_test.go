@@ -118,9 +118,10 @@ func pairs(rep jsonReport, onlyRule string) map[string]bool {
 	return seen
 }
 
-var expectLine = regexp.MustCompile(`^#\s*(expect|expect-strict):\s*(\S+ \S+)\s*$`)
+var expectLine = regexp.MustCompile(`^#\s*(expect(?:-[a-z-]+)?):\s*(\S+ \S+)\s*$`)
 
-// expectations reads the "# expect:" (or "# expect-strict:") lines of every example file.
+// expectations reads the "# <marker>:" lines (expect, expect-strict,
+// expect-team...) of every example file.
 func expectations(t *testing.T, marker string) map[string]bool {
 	t.Helper()
 	seen := map[string]bool{}
