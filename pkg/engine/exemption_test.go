@@ -39,20 +39,9 @@ func annotatedDeployment(name string, annotations ...string) string {
 
 func evaluate(t *testing.T, src string, opts ...engine.Option) map[string]engine.Finding {
 	t.Helper()
-	eng, err := engine.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	findings, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	byRule := map[string]engine.Finding{}
-	for _, f := range findings {
-		byRule[f.Rule] = f
-	}
+	_, byRule := configured(t, src, opts...)
 	if _, ok := byRule["memory-request-missing"]; !ok {
-		t.Fatalf("memory-request-missing not reported: %+v", findings)
+		t.Fatalf("memory-request-missing not reported: %+v", byRule)
 	}
 	return byRule
 }
