@@ -10,11 +10,12 @@ import (
 	"github.com/prodready/prodready/pkg/bundle/conftest"
 	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
-	"github.com/prodready/prodready/pkg/policy"
 )
 
 func newBundle() *cobra.Command {
 	var target, out, profile, signingKey, signingAlg, keyID string
+	var policies policyDirs
+	var configs configFlags
 	cmd := &cobra.Command{
 		Use:   "bundle --target opa|gatekeeper|conftest --out DIR",
 		Short: "Build the policies for OPA, Gatekeeper or Conftest",
@@ -22,6 +23,11 @@ func newBundle() *cobra.Command {
   opa         an OPA bundle (prodready.tar.gz with .manifest), optionally signed
   gatekeeper  ConstraintTemplates, Constraints, the sync Config and gator suites
   conftest    a policy directory and a parameters data file
+
+The bundle carries the configuration (.prodready.yaml, or --config) and the
+--policy rules, so that its engine finds what prodready check finds with them:
+only the enabled rules, with their configured severity (deny or warn) and
+parameters, and the exemptions. --no-config builds the library as it ships.
 
 The same options always give byte-identical files.`,
 		Args: cobra.NoArgs,
@@ -32,11 +38,19 @@ The same options always give byte-identical files.`,
 			if signingKey != "" && target != "opa" {
 				return fmt.Errorf("--signing-key applies to --target opa only")
 			}
-			prof, err := policy.ParseProfile(profile)
+			prof, err := parseProfile(profile)
 			if err != nil {
 				return err
 			}
-			opts, err := bundle.Options{Profile: prof}.Normalize()
+			set, err := policies.set()
+			if err != nil {
+				return err
+			}
+			cfg, err := configs.load(set)
+			if err != nil {
+				return err
+			}
+			opts, err := bundle.Options{Set: set, Profile: prof, Config: cfg}.Normalize()
 			if err != nil {
 				return err
 			}
@@ -65,15 +79,21 @@ The same options always give byte-identical files.`,
 			if err := files.Write(out); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d files of the %s bundle (%s profile) to %s\n", len(files), target, prof, out)
+			with := ""
+			if cfg != nil {
+				with = ", configured by " + cfg.File
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d files of the %s bundle (%s profile%s) to %s\n", len(files), target, opts.Profile, with, out)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&target, "target", "", "opa, gatekeeper or conftest")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the bundle to")
-	cmd.Flags().StringVar(&profile, "profile", "baseline", "rules to include: baseline or strict")
+	cmd.Flags().StringVar(&profile, "profile", "", profileHelp)
 	cmd.Flags().StringVar(&signingKey, "signing-key", "", "PEM private key to sign the OPA bundle with (.signatures.json)")
 	cmd.Flags().StringVar(&signingAlg, "signing-alg", "RS256", "signing algorithm")
 	cmd.Flags().StringVar(&keyID, "key-id", "", "key ID recorded in the signature (what opa run --verification-key-id names)")
+	policies.register(cmd)
+	configs.register(cmd)
 	return cmd
 }

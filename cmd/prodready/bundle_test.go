@@ -21,7 +21,7 @@ import (
 func TestBundleWritesTheCommittedBundles(t *testing.T) {
 	for _, target := range []string{"opa", "gatekeeper", "conftest"} {
 		out := t.TempDir()
-		if res := prodready(t, "", "bundle", "--target", target, "--out", out); res.code != 0 {
+		if res := prodready(t, "", "bundle", "--no-config", "--target", target, "--out", out); res.code != 0 {
 			t.Fatalf("%s: exit %d: %s", target, res.code, res.stderr)
 		}
 		built, err := readTree(out)
@@ -60,7 +60,7 @@ func TestBundleSigningKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	verify := &opabundle.Verification{PublicKey: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: public})}
-	set, err := opabundle.Load(bytes.NewReader(tarball), verify)
+	set, _, err := opabundle.Load(bytes.NewReader(tarball), verify)
 	if err != nil {
 		t.Fatalf("loading the signed bundle: %v", err)
 	}
@@ -71,7 +71,7 @@ func TestBundleSigningKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := opabundle.Load(bytes.NewReader(unsigned), verify); err == nil {
+	if _, _, err := opabundle.Load(bytes.NewReader(unsigned), verify); err == nil {
 		t.Error("an unsigned bundle loaded though a verification key was given")
 	}
 }
@@ -91,4 +91,34 @@ func readTree(dir string) (bundle.Files, error) {
 		return err
 	})
 	return files, err
+}
+
+// TestBundleWithConfigAndPolicy: --config and --policy reach the bundle
+// (here Conftest's: the team's rules, the configured severity, the
+// exemptions).
+func TestBundleWithConfigAndPolicy(t *testing.T) {
+	out := t.TempDir()
+	team := "examples/team-overrides"
+	res := prodready(t, "", "bundle", "--target", "conftest", "--out", out, "--config", team+"/.prodready.yaml", "--policy", team+"/policy")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "configured by "+team+"/.prodready.yaml") {
+		t.Errorf("stderr does not name the configuration: %s", res.stderr)
+	}
+	built, err := readTree(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	main := string(built["policy/main.rego"])
+	for _, want := range []string{`"id": "team-label-missing"`, `"id": "cpu-request-missing",
+		"severity": "high",
+		"enforcement": "deny"`} {
+		if !strings.Contains(main, want) {
+			t.Errorf("main.rego lacks %s", want)
+		}
+	}
+	if !strings.Contains(string(built["data/exemptions.yaml"]), "PLAT-1234") {
+		t.Errorf("data/exemptions.yaml:\n%s", built["data/exemptions.yaml"])
+	}
 }

@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/prodready/prodready/pkg/bundle"
 	"github.com/prodready/prodready/pkg/bundle/conftest"
+	"github.com/prodready/prodready/pkg/bundle/enginetest"
 	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
 	"github.com/prodready/prodready/pkg/policy"
@@ -68,5 +70,56 @@ func TestBuildsAreDeterministic(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestTeamModulesGetBundlePaths: a team's modules, named by the directory
+// they were loaded from (absolute, or above the working directory), ship
+// under team/<directory name>/, numbered in the order of the directories when two share a name;
+// the built-in rule a team rule replaces is not shipped.
+func TestTeamModulesGetBundlePaths(t *testing.T) {
+	rule := func(id, pkg string) string {
+		return "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: " + id + "\n#   severity: low\n#   profile: baseline\n#   kinds: [Pod]\n#   version: 1.0.0\n#   remediation: R\npackage prodready.rules." + pkg + "\n\nfindings contains {\"msg\": \"m\"} if false\n"
+	}
+	first, err := policy.LoadTeam("/abs/acme/policy", fstest.MapFS{
+		"a.rego":          {Data: []byte(rule("team-a", "team_a"))},
+		"lib/helper.rego": {Data: []byte("package lib.acme\n\nx := 1\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := policy.LoadTeam("../other/policy", fstest.MapFS{"b.rego": {Data: []byte(rule("memory-request-missing", "team_b"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := policy.Merge(enginetest.Builtin(t), first, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules, err := bundle.Options{Set: set}.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := modules.Modules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]string{}
+	for _, m := range shipped {
+		paths[m.Path] = m.File
+	}
+	for p, file := range map[string]string{
+		"team/policy-2/a.rego":               "/abs/acme/policy/a.rego",
+		"team/policy-2/lib/helper.rego":      "/abs/acme/policy/lib/helper.rego",
+		"team/policy/b.rego":                 "../other/policy/b.rego",
+		"lib/review.rego":                    "lib/review.rego",
+		"resources/cpu_request_missing.rego": "resources/cpu_request_missing.rego",
+	} {
+		if paths[p] != file {
+			t.Errorf("%s holds %q, want %s", p, paths[p], file)
+		}
+	}
+	if _, ok := paths["resources/memory_request_missing.rego"]; ok {
+		t.Error("the replaced built-in rule is shipped")
 	}
 }

@@ -170,7 +170,7 @@ func New(opts ...Option) (*Engine, error) {
 	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, reporters: map[string]map[string]bool{}, workers: max(o.workers, 1), timeout: o.timeout,
 		exemptions: o.exemptions, clock: o.clock}
 	var err error
-	if e.exemptionsData, err = exemptionsData(o.exemptions); err != nil {
+	if e.exemptionsData, err = config.ExemptionsData(o.exemptions); err != nil {
 		return nil, err
 	}
 	// ruleFiles maps every rule's file to whether the rule runs; the

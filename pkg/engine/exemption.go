@@ -69,23 +69,6 @@ func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.clock = now }
 }
 
-// exemptionsData is the configured exemptions as the Rego reads them: the
-// configuration file's shape (config.Exemption's JSON).
-func exemptionsData(exemptions []config.Exemption) ([]any, error) {
-	data := []any{}
-	if len(exemptions) == 0 {
-		return data, nil
-	}
-	raw, err := json.Marshal(exemptions)
-	if err == nil {
-		err = json.Unmarshal(raw, &data)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("exemptions: %w", err)
-	}
-	return data, nil
-}
-
 // entriesExpr binds the exemptions matching the object under review. As the
 // last expression of a findings query it is evaluated only for objects with
 // findings, once each; the comprehension keeps the query defined for a

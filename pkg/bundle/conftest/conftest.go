@@ -37,6 +37,8 @@ const (
 	DataDir        = "data"
 	WrapperFile    = PolicyDir + "/main.rego"
 	ParametersFile = DataDir + "/parameters.yaml"
+	// ExemptionsFile holds a configuration's exemptions, data.lib.exemptions.
+	ExemptionsFile = DataDir + "/exemptions.yaml"
 	ReadmeFile     = "README.md"
 )
 
@@ -52,10 +54,13 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 		return nil, err
 	}
 
-	shipped := shippedSources(opts.Set, rules)
+	shipped, err := opts.Modules()
+	if err != nil {
+		return nil, err
+	}
 	files := bundle.Files{}
-	for name, src := range shipped {
-		files[path.Join(PolicyDir, name)] = []byte(src)
+	for _, m := range shipped {
+		files[path.Join(PolicyDir, m.Path)] = []byte(m.Source)
 	}
 	if _, taken := files[WrapperFile]; taken {
 		return nil, fmt.Errorf("the policy library has a module %s, where the generated wrapper goes", strings.TrimPrefix(WrapperFile, PolicyDir+"/"))
@@ -63,8 +68,13 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 	if files[WrapperFile], err = wrapper(opts, rules, lookups); err != nil {
 		return nil, err
 	}
-	if files[ParametersFile], err = parameters(rules); err != nil {
+	if files[ParametersFile], err = parameters(rules, opts.Config != nil); err != nil {
 		return nil, err
+	}
+	if opts.Config != nil {
+		if files[ExemptionsFile], err = exemptions(opts); err != nil {
+			return nil, err
+		}
 	}
 	if files[ReadmeFile], err = readme(opts, rules, lookups, packages(opts.Set, shipped)); err != nil {
 		return nil, err
@@ -72,31 +82,12 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 	return files, nil
 }
 
-// shippedSources are the lib modules and the modules of the enabled rules,
-// by file name.
-func shippedSources(set *policy.Set, enabled []policy.Rule) map[string]string {
-	ruleFiles := map[string]bool{}
-	for _, r := range set.Rules {
-		ruleFiles[r.File] = false
-	}
-	for _, r := range enabled {
-		ruleFiles[r.File] = true
-	}
-	sources := map[string]string{}
-	for name, src := range set.Sources {
-		if ship, isRule := ruleFiles[name]; ship || !isRule {
-			sources[name] = src
-		}
-	}
-	return sources
-}
-
 // packages counts the Rego packages the bundle ships, Conftest's
 // namespaces: those of the shipped modules and main.
-func packages(set *policy.Set, shipped map[string]string) int {
+func packages(set *policy.Set, shipped []bundle.Module) int {
 	seen := map[string]bool{"data.main": true}
-	for name := range shipped {
-		seen[set.Modules[name].Package.Path.String()] = true
+	for _, m := range shipped {
+		seen[set.Modules[m.File].Package.Path.String()] = true
 	}
 	return len(seen)
 }
@@ -338,7 +329,7 @@ cluster[api_version][kind][name] := objects[max(positions)] if {
 // parameters is the data file: every enabled rule's default parameters
 // under lib.parameters[rule id]. Conftest puts a data file given by name, or
 // found directly in a directory given to --data, at the root of data.
-func parameters(rules []policy.Rule) ([]byte, error) {
+func parameters(rules []policy.Rule, configured bool) ([]byte, error) {
 	params := map[string]any{}
 	for _, r := range rules {
 		params[r.ID] = r.Defaults()
@@ -349,6 +340,25 @@ func parameters(rules []policy.Rule) ([]byte, error) {
 	}
 	header := "# Parameters of the prodready rules, by rule ID: data.lib.parameters.\n" +
 		"# Generated with each rule's default; change a value to tune the rule.\n"
+	if configured {
+		header = "# Parameters of the prodready rules, by rule ID: data.lib.parameters.\n" +
+			"# Generated from the configuration, else each rule's default.\n"
+	}
+	return append([]byte(header), body...), nil
+}
+
+// exemptions is the data file of the configuration's exemptions, under
+// lib.exemptions, as the SDK hands them to the rules.
+func exemptions(opts bundle.Options) ([]byte, error) {
+	data, err := opts.Exemptions()
+	if err != nil {
+		return nil, err
+	}
+	body, err := yaml.Marshal(map[string]any{"lib": map[string]any{"exemptions": data}})
+	if err != nil {
+		return nil, err
+	}
+	header := "# The team's exemptions (.prodready.yaml): data.lib.exemptions.\n"
 	return append([]byte(header), body...), nil
 }
 
@@ -374,6 +384,7 @@ func readme(opts bundle.Options, rules []policy.Rule, lookups map[string][]strin
 		"CrossObject": crossObject,
 		"Single":      len(rules) - crossObject,
 		"Packages":    packages,
+		"Configured":  opts.Config != nil,
 	})
 	return out.Bytes(), err
 }
@@ -386,9 +397,12 @@ rebuild with ~prodready bundle --target conftest --out <dir>~.
 
 - ~policy/~: the prodready rules, unchanged, the lib modules they use, and
   ~main.rego~ (package ~main~), which runs them on Conftest's input.
-- ~data/parameters.yaml~: the rules' parameters (~data.lib.parameters[rule id]~),
+{{if .Configured}}- ~data/parameters.yaml~: the rules' parameters (~data.lib.parameters[rule id]~),
+  as the configuration sets them, else at their defaults.
+- ~data/exemptions.yaml~: the configuration's exemptions (~data.lib.exemptions~).
+{{else}}- ~data/parameters.yaml~: the rules' parameters (~data.lib.parameters[rule id]~),
   at their defaults; edit a value to tune a rule.
-
+{{end}}
 ## Run
 
 With ~BUNDLE~ the directory of this file:
@@ -424,7 +438,8 @@ is about one, ~container~.
 An object opts out of rules with the annotation
 ~prodready.dev/exempt: "rule-a,rule-b"~ (or ~"*"~): Conftest reports nothing
 of those rules on it, until the end of the day (UTC) in
-~prodready.dev/exempt-until: YYYY-MM-DD~, if it has one.
+~prodready.dev/exempt-until: YYYY-MM-DD~, if it has one.{{if .Configured}} The
+configuration's exemptions in ~data/exemptions.yaml~ apply the same way.{{end}}
 
 ## Rules
 

@@ -579,3 +579,33 @@ func TestWithoutData(t *testing.T) {
 		t.Errorf("no failure about the missing parameters in %+v", results)
 	}
 }
+
+// A team's configuration and rules reach Conftest: the bundle built with
+// them finds what the SDK finds with them, on the team's manifests and on
+// every example, and ships the team's modules under team/.
+func TestEquivalenceWithTeamConfiguration(t *testing.T) {
+	t.Parallel()
+	team := enginetest.TeamOverrides(t)
+	files := build(t, bundle.Options{Set: team.Set, Config: team.Config})
+	for _, p := range []string{"policy/team/policy/team_label_missing.rego", "policy/team/policy/readiness_probe_missing.rego", conftest.ExemptionsFile} {
+		if _, ok := files[p]; !ok {
+			t.Errorf("%s not shipped", p)
+		}
+	}
+	if _, ok := files["policy/probes/readiness_probe_missing.rego"]; ok {
+		t.Error("the built-in rule the team overrides is shipped too")
+	}
+	dir := t.TempDir()
+	if err := files.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, paths := range map[string][]string{"team manifests": {team.Manifests}, "examples": {examplesDir(t)}} {
+		t.Run(name, func(t *testing.T) {
+			want := enginetest.SDKFindingsWith(t, team.Engine, paths...)
+			if name == "team manifests" {
+				enginetest.Compare(t, "the expect-team lines", team.Expected, "the SDK", want)
+			}
+			enginetest.Compare(t, "the SDK", want, "conftest", keys(t, runConftest(t, dir, combine, paths...)))
+		})
+	}
+}

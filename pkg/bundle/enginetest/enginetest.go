@@ -11,8 +11,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
@@ -85,10 +87,16 @@ func Key(rule, kind, namespace, name string) string {
 // reference every bundle's engine must reproduce.
 func SDKFindings(t testing.TB, profile policy.Profile, paths ...string) map[string]bool {
 	t.Helper()
+	return SDKFindingsWith(t, []engine.Option{engine.WithProfile(profile)}, paths...)
+}
+
+// SDKFindingsWith is SDKFindings with the engine built with opts.
+func SDKFindingsWith(t testing.TB, opts []engine.Option, paths ...string) map[string]bool {
+	t.Helper()
 	ctx := context.Background()
 	// Documents that do not parse are left out here as by every engine.
 	loaded := manifest.Load(ctx, paths, manifest.Options{})
-	e, err := engine.New(engine.WithProfile(profile))
+	e, err := engine.New(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +111,60 @@ func SDKFindings(t testing.TB, profile policy.Profile, paths ...string) map[stri
 		}
 	}
 	return keys
+}
+
+// Team is examples/team-overrides: a team's configuration, its policy
+// directory (a rule of its own and an override of a built-in one) and
+// manifests whose "# expect-team:" lines name the failing findings under
+// them, and "# expect-team-exempted:" lines the exempted ones.
+type Team struct {
+	Dir, Manifests string
+	Config         *config.Config
+	// Set is the built-in library with the team's rules merged in.
+	Set *policy.Set
+	// Engine builds the SDK with the configuration and the team's rules.
+	Engine []engine.Option
+	// Expected and Exempted are the keys of the expect-team and
+	// expect-team-exempted lines.
+	Expected, Exempted map[string]bool
+}
+
+// TeamOverrides loads examples/team-overrides.
+func TeamOverrides(t testing.TB) Team {
+	t.Helper()
+	root, err := ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := Team{Dir: filepath.Join(root, "examples", "team-overrides"), Expected: map[string]bool{}, Exempted: map[string]bool{}}
+	tm.Manifests = filepath.Join(tm.Dir, "manifests.yaml")
+	policyDir := filepath.Join(tm.Dir, "policy")
+	team, err := policy.LoadTeam(filepath.ToSlash(policyDir), os.DirFS(policyDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tm.Set, err = policy.Merge(Builtin(t), team); err != nil {
+		t.Fatal(err)
+	}
+	if tm.Config, err = config.Load(filepath.Join(tm.Dir, config.FileName), tm.Set); err != nil {
+		t.Fatal(err)
+	}
+	tm.Engine = []engine.Option{engine.WithConfig(tm.Config), engine.WithPolicyFS(filepath.ToSlash(policyDir), os.DirFS(policyDir))}
+	data, err := os.ReadFile(tm.Manifests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		for prefix, keys := range map[string]map[string]bool{"# expect-team: ": tm.Expected, "# expect-team-exempted: ": tm.Exempted} {
+			if key, ok := strings.CutPrefix(line, prefix); ok {
+				keys[strings.TrimSpace(key)] = true
+			}
+		}
+	}
+	if len(tm.Expected) == 0 || len(tm.Exempted) == 0 {
+		t.Fatalf("%s has no expect-team or expect-team-exempted lines", tm.Manifests)
+	}
+	return tm
 }
 
 // Compare reports every key one engine found and the other did not.

@@ -9,12 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prodready/prodready/pkg/bundle"
 	"github.com/prodready/prodready/pkg/bundle/enginetest"
+	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
@@ -193,4 +196,120 @@ spec:
 		}
 	}
 	enginetest.Compare(t, "the SDK", want, "gator", gatorFindings(t, gator, write(t, build(t, policy.Baseline)), file))
+}
+
+// A team's configuration and rules reach Gatekeeper: gator test with the
+// bundle built with them finds what the SDK finds with them, on the team's
+// manifests and on every example, and gator verify passes the suites,
+// whose counts the configured SDK gave.
+func TestGatorEquivalenceWithTeamConfiguration(t *testing.T) {
+	gator := enginetest.Binary(t, "gator")
+	t.Parallel()
+	team := enginetest.TeamOverrides(t)
+	files, err := Build(bundle.Options{Set: team.Set, Config: team.Config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := write(t, files)
+	t.Run("team manifests", func(t *testing.T) {
+		want := enginetest.SDKFindingsWith(t, team.Engine, team.Manifests)
+		enginetest.Compare(t, "the expect-team lines", team.Expected, "the SDK", want)
+		enginetest.Compare(t, "the SDK", want, "gator", gatorFindings(t, gator, dir, team.Manifests))
+	})
+	t.Run("examples", func(t *testing.T) {
+		root, err := enginetest.ModuleRoot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths, excluded := gatorInput(t, filepath.Join(root, "examples"))
+		if len(excluded) > 0 {
+			t.Fatalf("examples gator cannot read: %v", excluded)
+		}
+		want := enginetest.SDKFindingsWith(t, team.Engine, paths...)
+		enginetest.Compare(t, "the SDK", want, "gator", gatorFindings(t, gator, dir, paths...))
+		t.Logf("%d findings", len(want))
+	})
+	t.Run("verify", func(t *testing.T) {
+		if out, err := exec.Command(gator, "verify", filepath.Join(dir, "suites")+"/...").CombinedOutput(); err != nil {
+			t.Fatalf("gator verify: %v\n%s", err, out)
+		}
+	})
+}
+
+// Exemptions Gatekeeper can express go into the constraints' match, the
+// others into prodreadyExemptions; either way gator reports what the SDK
+// reports with the same configuration.
+func TestGatorConfiguredExclusions(t *testing.T) {
+	gator := enginetest.Binary(t, "gator")
+	t.Parallel()
+	off := false
+	cfg := &config.Config{
+		Rules: map[string]config.Rule{
+			"memory-limit-no-headroom": {Parameters: map[string]any{"minRatio": 2}},
+			"single-replica":           {Enabled: &off},
+			"liveness-probe-missing":   {Severity: policy.Low},
+		},
+		Exemptions: []config.Exemption{
+			{Rules: []string{"memory-request-missing"}, Namespace: "legacy", Reason: "r"},
+			{Rules: []string{"*"}, Namespace: "kube-*", Reason: "r"},
+			{Rules: []string{"cpu-request-missing"}, Selector: &config.LabelSelector{MatchLabels: map[string]string{"tier": "batch"}}, Reason: "r"},
+			{Rules: []string{"cpu-request-missing", "memory-request-missing"}, Selector: &config.LabelSelector{MatchExpressions: []config.Requirement{{Key: "legacy", Operator: "Exists"}}}, Reason: "r"},
+			{Rules: []string{"memory-limit-missing"}, Name: "web-*", Reason: "r"},
+			{Rules: []string{"memory-limit-missing"}, Namespace: "shop", Reason: "r", Expires: "2020-01-01"},
+		},
+	}
+	files, err := Build(bundle.Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := files["constraints/single-replica.yaml"]; ok {
+		t.Error("a disabled rule has a constraint")
+	}
+	var c constraintDoc
+	decode(t, files["constraints/memory-request-missing.yaml"], &c)
+	wantSelector := &config.LabelSelector{MatchExpressions: []config.Requirement{{Key: "legacy", Operator: "DoesNotExist"}}}
+	if !slices.Equal(c.Spec.Match.ExcludedNamespaces, []string{"kube-*", "legacy"}) || !reflect.DeepEqual(c.Spec.Match.LabelSelector, wantSelector) || c.Spec.Parameters[ExemptionsParameter] != nil {
+		t.Errorf("memory-request-missing: match %+v, parameters %v", c.Spec.Match, c.Spec.Parameters)
+	}
+	decode(t, files["constraints/memory-limit-missing.yaml"], &c)
+	if rest, _ := c.Spec.Parameters[ExemptionsParameter].([]any); len(rest) != 2 {
+		t.Errorf("memory-limit-missing: %s %v, want the name and the dated exemptions", ExemptionsParameter, c.Spec.Parameters[ExemptionsParameter])
+	}
+	decode(t, files["constraints/liveness-probe-missing.yaml"], &c)
+	if c.Spec.EnforcementAction != "warn" {
+		t.Errorf("liveness-probe-missing configured low: enforcementAction %s", c.Spec.EnforcementAction)
+	}
+
+	var src strings.Builder
+	for _, o := range []struct{ name, namespace, labels string }{
+		{"a", "legacy", "{}"}, {"b", "kube-dns", "{}"}, {"c", "shop", "{tier: batch}"},
+		{"d", "shop", "{legacy: x}"}, {"web-1", "shop", "{tier: web}"}, {"e", "shop", "{}"},
+	} {
+		fmt.Fprintf(&src, `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: %s, namespace: %s, labels: %s}
+spec: {template: {spec: {containers: [{name: app, image: app, resources: {limits: {memory: 1Gi}, requests: {memory: 600Mi}}}]}}}
+`, o.name, o.namespace, o.labels)
+	}
+	file := filepath.Join(t.TempDir(), "objects.yaml")
+	if err := os.WriteFile(file, []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := enginetest.SDKFindingsWith(t, []engine.Option{engine.WithConfig(cfg)}, file)
+	for key, found := range map[string]bool{
+		"memory-request-missing Deployment/legacy/a": false,
+		"cpu-request-missing Deployment/kube-dns/b":  false,
+		"cpu-request-missing Deployment/shop/c":      false,
+		"cpu-request-missing Deployment/shop/d":      false,
+		"cpu-request-missing Deployment/shop/e":      true,
+		"memory-limit-no-headroom Deployment/shop/e": true,
+		"liveness-probe-missing Deployment/shop/e":   true,
+		"single-replica Deployment/shop/e":           false,
+	} {
+		if want[key] != found {
+			t.Errorf("the SDK reports %s: %v, want %v", key, want[key], found)
+		}
+	}
+	enginetest.Compare(t, "the SDK", want, "gator", gatorFindings(t, gator, write(t, files), file))
 }

@@ -24,6 +24,7 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -34,6 +35,7 @@ import (
 
 	"github.com/prodready/prodready/examples"
 	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/docs"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
@@ -85,7 +87,7 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := engine.New(engine.WithPolicies(opts.Set), engine.WithProfile(opts.Profile))
+	eng, err := engine.New(engine.WithPolicies(opts.Set), engine.WithProfile(opts.Profile), engine.WithConfig(opts.Config))
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +132,11 @@ func (b *builder) rule(r policy.Rule, lookedUp []string) error {
 		return err
 	}
 	b.files["templates/"+r.ID+".yaml"] = tmpl
-	if b.files["constraints/"+r.ID+".yaml"], err = marshal(constraint(r, b.opts.Revision)); err != nil {
+	c, err := constraint(r, b.opts)
+	if err != nil {
+		return err
+	}
+	if b.files["constraints/"+r.ID+".yaml"], err = marshal(c); err != nil {
 		return err
 	}
 	return b.suite(r)
@@ -171,6 +177,20 @@ type schema struct {
 	Description string            `yaml:"description,omitempty"`
 	Items       map[string]any    `yaml:"items,omitempty"`
 	Properties  map[string]schema `yaml:"properties,omitempty"`
+}
+
+// ExemptionsParameter is the constraint parameter that carries a team's
+// exemptions of the rule to lib.prodready.exemption, which reads it in
+// place of data.lib.exemptions under Gatekeeper. Every template of a
+// bundle built with a configuration declares it.
+const ExemptionsParameter = "prodreadyExemptions"
+
+// exemptionsSchema declares ExemptionsParameter: the configuration's
+// exemptions as they are written there, selectors included.
+var exemptionsSchema = schema{
+	Type:        "array",
+	Description: "The team's exemptions from this rule (.prodready.yaml's exemptions): rules, namespace, name, selector, reason, expires.",
+	Items:       map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true},
 }
 
 type target struct {
@@ -221,14 +241,20 @@ func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
 
 	var spec templateSpec
 	spec.CRD.Spec.Names.Kind = Kind(r.ID)
-	if len(r.Parameters) > 0 {
-		props := map[string]schema{}
-		for _, p := range r.Parameters {
-			if p.Type == "array" && p.Items == nil {
-				return nil, fmt.Errorf("parameter %s is an array without items in METADATA: Gatekeeper's constraint schema needs its element type", p.Name)
-			}
-			props[p.Name] = schema{Type: p.Type, Description: p.Description, Items: p.Items}
+	props := map[string]schema{}
+	for _, p := range r.Parameters {
+		if p.Type == "array" && p.Items == nil {
+			return nil, fmt.Errorf("parameter %s is an array without items in METADATA: Gatekeeper's constraint schema needs its element type", p.Name)
 		}
+		if p.Name == ExemptionsParameter {
+			return nil, fmt.Errorf("parameter %s is reserved for the team's exemptions", p.Name)
+		}
+		props[p.Name] = schema{Type: p.Type, Description: p.Description, Items: p.Items}
+	}
+	if b.opts.Config != nil {
+		props[ExemptionsParameter] = exemptionsSchema
+	}
+	if len(props) > 0 {
 		spec.CRD.Spec.Validation = &validation{OpenAPIV3Schema: schema{Type: "object", Properties: props}}
 	}
 	spec.Targets = []target{{Target: Target, Code: []code{{Engine: "Rego", Source: source{Version: "v1", Rego: rego, Libs: libs}}}}}
@@ -308,7 +334,9 @@ type constraintSpec struct {
 }
 
 type match struct {
-	Kinds []kindMatch `yaml:"kinds"`
+	Kinds              []kindMatch           `yaml:"kinds,omitempty"`
+	ExcludedNamespaces []string              `yaml:"excludedNamespaces,omitempty"`
+	LabelSelector      *config.LabelSelector `yaml:"labelSelector,omitempty"`
 }
 
 type kindMatch struct {
@@ -316,10 +344,13 @@ type kindMatch struct {
 	Kinds     []string `yaml:"kinds"`
 }
 
-// constraint enforces rule r with its default parameters: Gatekeeper hands
-// a rule input.parameters only, so the defaults its METADATA declares must
-// be spelled out here. A rule without kinds is matched on every kind.
-func constraint(r policy.Rule, revision string) resource {
+// constraint enforces rule r with its parameters, as the configuration sets
+// them (else their defaults), and with its enforcement: Gatekeeper hands a
+// rule input.parameters only, so the defaults its METADATA declares must be
+// spelled out here. A rule without kinds is matched on every kind. The
+// configuration's exemptions of the rule are in its match where Gatekeeper
+// can say the same (see exclusions), else in ExemptionsParameter.
+func constraint(r policy.Rule, opts bundle.Options) (resource, error) {
 	spec := constraintSpec{EnforcementAction: r.Severity.Enforcement()}
 	if len(r.Kinds) > 0 {
 		spec.Match = &match{Kinds: []kindMatch{{APIGroups: []string{"*"}, Kinds: r.Kinds}}}
@@ -327,12 +358,108 @@ func constraint(r policy.Rule, revision string) resource {
 	if len(r.Parameters) > 0 {
 		spec.Parameters = r.Defaults()
 	}
+	if opts.Config != nil {
+		ex := exclusions(r, opts.Config.Exemptions)
+		if len(ex.namespaces) > 0 || ex.selector != nil {
+			if spec.Match == nil {
+				spec.Match = &match{}
+			}
+			spec.Match.ExcludedNamespaces = ex.namespaces
+			spec.Match.LabelSelector = ex.selector
+		}
+		if len(ex.rest) > 0 {
+			data, err := config.ExemptionsData(ex.rest)
+			if err != nil {
+				return resource{}, err
+			}
+			if spec.Parameters == nil {
+				spec.Parameters = map[string]any{}
+			}
+			spec.Parameters[ExemptionsParameter] = data
+		}
+	}
 	return resource{
 		APIVersion: ConstraintAPIVersion,
 		Kind:       Kind(r.ID),
-		Metadata:   metadata{Name: r.ID, Annotations: map[string]string{RevisionAnnotation: revision}},
+		Metadata:   metadata{Name: r.ID, Annotations: map[string]string{RevisionAnnotation: opts.Revision}},
 		Spec:       spec,
+	}, nil
+}
+
+// exclusion is how a constraint carries the exemptions of its rule.
+type exclusion struct {
+	// namespaces are match.excludedNamespaces, sorted.
+	namespaces []string
+	// selector is match.labelSelector: the negation of every label exemption.
+	selector *config.LabelSelector
+	// rest are left to the Rego, as ExemptionsParameter.
+	rest []config.Exemption
+}
+
+// Namespace patterns match.excludedNamespaces means as the exemption's glob
+// does: a name, or a prefix or suffix wildcard. A lone "*" is left to the
+// Rego, where it also matches cluster-scoped objects.
+var (
+	exactNamespace  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	prefixNamespace = regexp.MustCompile(`^[a-z0-9][-a-z0-9]*\*$`)
+	suffixNamespace = regexp.MustCompile(`^\*[-a-z0-9]*[a-z0-9]$`)
+)
+
+// negated are the matchExpressions operators that select exactly the
+// objects a one-term selector does not.
+var negated = map[string]string{"In": "NotIn", "NotIn": "In", "Exists": "DoesNotExist", "DoesNotExist": "Exists"}
+
+// exclusions sorts the exemptions that cover rule r (listing it or "*")
+// into what the constraint's match can say and the rest. Gatekeeper then
+// does not review the objects excluded, where the SDK reports their
+// findings exempted: the failing findings are the same. A match cannot
+// expire, so a dated exemption stays in the Rego. One covering only a
+// namespace goes to excludedNamespaces (unless the rule is about
+// Namespaces, which Gatekeeper matches by their own name). One covering
+// only the objects a one-term label selector selects becomes that term
+// negated in labelSelector, whose terms must all hold: the constraint
+// applies to the objects none of them exempts. Anything more (a name, a
+// namespace and labels, a selector of two terms) stays in the Rego.
+func exclusions(r policy.Rule, exemptions []config.Exemption) exclusion {
+	var ex exclusion
+	byNamespace := len(r.Kinds) > 0 && !slices.Contains(r.Kinds, "Namespace")
+	for _, x := range exemptions {
+		if !slices.Contains(x.Rules, r.ID) && !slices.Contains(x.Rules, "*") {
+			continue
+		}
+		plain := x.Expires == "" && x.Name == ""
+		switch term, ok := negation(x.Selector); {
+		case plain && byNamespace && x.Selector == nil && (exactNamespace.MatchString(x.Namespace) || prefixNamespace.MatchString(x.Namespace) || suffixNamespace.MatchString(x.Namespace)):
+			if !slices.Contains(ex.namespaces, x.Namespace) {
+				ex.namespaces = append(ex.namespaces, x.Namespace)
+			}
+		case plain && x.Namespace == "" && ok:
+			if ex.selector == nil {
+				ex.selector = &config.LabelSelector{}
+			}
+			if !slices.ContainsFunc(ex.selector.MatchExpressions, func(t config.Requirement) bool { return reflect.DeepEqual(t, term) }) {
+				ex.selector.MatchExpressions = append(ex.selector.MatchExpressions, term)
+			}
+		default:
+			ex.rest = append(ex.rest, x)
+		}
 	}
+	slices.Sort(ex.namespaces)
+	return ex
+}
+
+// negation is the one term of selector, negated; false when the selector
+// has none or several.
+func negation(selector *config.LabelSelector) (config.Requirement, bool) {
+	if selector == nil || len(selector.MatchLabels)+len(selector.MatchExpressions) != 1 {
+		return config.Requirement{}, false
+	}
+	for key, value := range selector.MatchLabels {
+		return config.Requirement{Key: key, Operator: "NotIn", Values: []string{value}}, true
+	}
+	term := selector.MatchExpressions[0]
+	op, ok := negated[term.Operator]
+	return config.Requirement{Key: term.Key, Operator: op, Values: slices.Clone(term.Values)}, ok
 }
 
 // Suite layout: the example files (the inventory of their cases) and one

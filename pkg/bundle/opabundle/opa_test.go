@@ -329,3 +329,91 @@ func call(t *testing.T, method, url string, body, out any) {
 		}
 	}
 }
+
+// teamQuery is what OPA runs for the failing findings of every object of
+// input.objects, with the others as data.inventory, as the SDK runs them:
+// a rule's findings on the kinds it declares, but for the exempted ones.
+const teamQuery = `some obj in input.objects
+some pkg, rule in input.rules
+obj.kind in rule.kinds
+data.prodready.rules[pkg].findings[_] with input as obj with data.inventory as input.inventory
+not data.lib.prodready.exemption.exempt(rule.id) with input as obj`
+
+// opaFindings runs teamQuery with opa eval on the objects of paths and
+// returns the (rule, object) keys.
+func opaFindings(t *testing.T, opaBin, tarball string, set *policy.Set, paths ...string) map[string]bool {
+	t.Helper()
+	loaded := manifest.Load(context.Background(), paths, manifest.Options{})
+	cluster := map[string]bool{}
+	for _, k := range engine.ClusterScopedKinds() {
+		cluster[k] = true
+	}
+	namespaced, clustered := map[string]any{}, map[string]any{}
+	var objects []any
+	for _, obj := range loaded.Objects {
+		objects = append(objects, obj.Content)
+		if cluster[obj.Kind] {
+			child(child(clustered, obj.APIVersion), obj.Kind)[obj.Name] = obj.Content
+		} else {
+			child(child(child(namespaced, obj.Namespace), obj.APIVersion), obj.Kind)[obj.Name] = obj.Content
+		}
+	}
+	rules := map[string]any{}
+	for _, r := range set.Rules {
+		rules[strings.TrimPrefix(r.Package, policy.RulesPackage+".")] = map[string]any{"id": r.ID, "kinds": r.Kinds}
+	}
+	input, err := json.Marshal(map[string]any{"objects": objects, "rules": rules, "inventory": map[string]any{"namespace": namespaced, "cluster": clustered}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(opaBin, "eval", "--bundle", tarball, "--input", writeFile(t, "input.json", input), "--format", "json", teamQuery).Output()
+	if err != nil {
+		t.Fatalf("opa eval: %v\n%s", err, stderr(err))
+	}
+	var res struct {
+		Result []struct {
+			Bindings struct {
+				Obj struct {
+					Kind     string
+					Metadata struct{ Namespace, Name string }
+				}
+				Rule struct{ ID string }
+			}
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	keys := map[string]bool{}
+	for _, r := range res.Result {
+		o := r.Bindings.Obj
+		keys[enginetest.Key(r.Bindings.Rule.ID, o.Kind, o.Metadata.Namespace, o.Metadata.Name)] = true
+	}
+	return keys
+}
+
+// A team's configuration and rules reach OPA: opa eval with the bundle
+// built with them finds what the SDK finds with them, on the team's
+// manifests and on every example; and the SDK runs the bundle as loaded
+// by Load the same way.
+func TestOPAEquivalenceWithTeamConfiguration(t *testing.T) {
+	opaBin := enginetest.Binary(t, "opa")
+	team := enginetest.TeamOverrides(t)
+	tarball := build(t, bundle.Options{Set: team.Set, Config: team.Config}, nil)
+	file := writeFile(t, opabundle.FileName, tarball)
+	set, cfg, err := opabundle.Load(bytes.NewReader(tarball), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := []engine.Option{engine.WithPolicies(set), engine.WithConfig(cfg)}
+	for name, paths := range map[string][]string{"team manifests": {team.Manifests}, "examples": {examplesDir}} {
+		t.Run(name, func(t *testing.T) {
+			want := enginetest.SDKFindingsWith(t, team.Engine, paths...)
+			if name == "team manifests" {
+				enginetest.Compare(t, "the expect-team lines", team.Expected, "the SDK", want)
+			}
+			enginetest.Compare(t, "the SDK", want, "opa eval", opaFindings(t, opaBin, file, team.Set, paths...))
+			enginetest.Compare(t, "the SDK", want, "the SDK on the loaded bundle", enginetest.SDKFindingsWith(t, loaded, paths...))
+		})
+	}
+}

@@ -5,8 +5,10 @@
 // the SDK runs, verifying its signature first.
 //
 // The bundle holds the Rego of the enabled rules and of every lib module,
-// unchanged and under the same paths as in policies/, and a data.json with
-// the rules' parameters at data.lib.parameters. OPA evaluates
+// unchanged and under the same paths as in policies/ (a team's under
+// team/), and a data.json with the rules' parameters at
+// data.lib.parameters and, when built with a configuration, its exemptions
+// at data.lib.exemptions. OPA evaluates
 // data.prodready.rules[rule].findings with the object as input, as the SDK
 // does. Cross-object rules read data.inventory, which the bundle does not
 // own: an OPA server can be fed the cluster's objects there.
@@ -19,8 +21,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -29,6 +31,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/policy"
 )
 
@@ -44,10 +47,23 @@ const (
 	DefaultKeyID = "default"
 )
 
-// roots are the data paths the bundle owns: OPA refuses writes under them
+// roots are the data paths every bundle owns: OPA refuses writes under them
 // and other bundles claiming them. data.inventory stays outside, so that it
-// can be filled with the objects cross-object rules look up.
+// can be filled with the objects cross-object rules look up. A team's
+// helper packages (lib.acme) add theirs, and a configuration lib/exemptions.
 var roots = []string{"lib/parameters", "lib/prodready", "prodready"}
+
+// exemptionsRoot holds a configuration's exemptions, data.lib.exemptions.
+const exemptionsRoot = "lib/exemptions"
+
+// The manifest metadata keys Load reads back.
+const (
+	metadataProfile = "profile"
+	metadataRules   = "rules"
+	// metadataSeverities are the rules' severities by ID, in a bundle
+	// built with a configuration, which may change them.
+	metadataSeverities = "severities"
+)
 
 // Signing signs a bundle the way `opa build --signing-key` does.
 type Signing struct {
@@ -81,21 +97,38 @@ func Build(opts bundle.Options, sign *Signing) (bundle.Files, error) {
 	rules := opts.Rules()
 	ids := make([]any, len(rules))
 	params := make(map[string]any, len(rules))
+	severities := make(map[string]any, len(rules))
 	for i, r := range rules {
 		ids[i] = r.ID
 		params[r.ID] = r.Defaults()
+		severities[r.ID] = string(r.Severity)
+	}
+	shipped, err := opts.Modules()
+	if err != nil {
+		return nil, err
 	}
 	var modules []opa.ModuleFile
-	for _, name := range shippedFiles(opts.Set, rules) {
-		modules = append(modules, opa.ModuleFile{URL: "/" + name, Path: "/" + name, Raw: []byte(opts.Set.Sources[name])})
+	for _, m := range shipped {
+		modules = append(modules, opa.ModuleFile{URL: "/" + m.Path, Path: "/" + m.Path, Raw: []byte(m.Source)})
+	}
+	lib := map[string]any{"parameters": params}
+	metadata := map[string]any{"name": "prodready", metadataProfile: string(opts.Profile), metadataRules: ids}
+	owned := slices.Clone(roots)
+	// Without a configuration the bundle is the library as it ships.
+	if opts.Config != nil {
+		if lib["exemptions"], err = opts.Exemptions(); err != nil {
+			return nil, err
+		}
+		metadata[metadataSeverities] = severities
+		owned = append(owned, exemptionsRoot)
 	}
 	b := opa.Bundle{
 		Manifest: opa.Manifest{
 			Revision: opts.Revision,
-			Roots:    new(slices.Clone(roots)),
-			Metadata: map[string]any{"name": "prodready", "profile": string(opts.Profile), "rules": ids},
+			Roots:    new(packageRoots(opts.Set, shipped, owned)),
+			Metadata: metadata,
 		},
-		Data:    map[string]any{"lib": map[string]any{"parameters": params}},
+		Data:    map[string]any{"lib": lib},
 		Modules: modules,
 	}
 	b.Manifest.SetRegoVersion(ast.RegoV1)
@@ -120,23 +153,32 @@ func Build(opts bundle.Options, sign *Signing) (bundle.Files, error) {
 	return bundle.Files{FileName: buf.Bytes()}, nil
 }
 
-// shippedFiles are the module files of the enabled rules and every module
-// that declares no rule (lib/), sorted.
-func shippedFiles(set *policy.Set, enabled []policy.Rule) []string {
-	ruleFiles := map[string]bool{}
-	for _, r := range set.Rules {
-		ruleFiles[r.File] = false
+// packageRoots are owned and, sorted after them, the packages of shipped
+// modules that lie under none of them (a team's helpers, lib.acme), the
+// outermost of nested ones only: OPA refuses overlapping roots.
+func packageRoots(set *policy.Set, shipped []bundle.Module, owned []string) []string {
+	sort.Strings(owned)
+	var packages []string
+	for _, m := range shipped {
+		var parts []string
+		for _, term := range set.Modules[m.File].Package.Path[1:] {
+			part, _ := term.Value.(ast.String)
+			parts = append(parts, string(part))
+		}
+		packages = append(packages, strings.Join(parts, "/"))
 	}
-	for _, r := range enabled {
-		ruleFiles[r.File] = true
-	}
-	var files []string
-	for _, name := range slices.Sorted(maps.Keys(set.Sources)) {
-		if on, isRule := ruleFiles[name]; on || !isRule {
-			files = append(files, name)
+	sort.Strings(packages)
+	extra := []string{}
+	for _, pkg := range packages {
+		if !under(pkg, owned) && !under(pkg, extra) {
+			extra = append(extra, pkg)
 		}
 	}
-	return files
+	return append(owned, extra...)
+}
+
+func under(p string, roots []string) bool {
+	return slices.ContainsFunc(roots, func(r string) bool { return p == r || strings.HasPrefix(p, r+"/") })
 }
 
 func (s *Signing) config() (*opa.SigningConfig, string, error) {
@@ -159,29 +201,34 @@ func (v *Verification) config() (*opa.VerificationConfig, error) {
 	return opa.NewVerificationConfig(map[string]*keys.Config{id: {Key: string(v.PublicKey), Algorithm: alg}}, id, "", nil), nil
 }
 
-// Load reads an OPA bundle built by Build into a policy.Set for
-// engine.WithPolicies. With verify, the bundle must carry a signature by
-// that key that covers every file it holds: an unsigned or altered bundle,
-// or another key, is an error. With nil, a signature is not checked.
+// Load reads an OPA bundle built by Build into a policy.Set and the
+// configuration it was built with, for
+// engine.New(engine.WithPolicies(set), engine.WithConfig(cfg)), which then
+// runs what OPA runs with the bundle. With verify, the bundle must carry a
+// signature by that key that covers every file it holds: an unsigned or
+// altered bundle, or another key, is an error. With nil, a signature is
+// not checked.
 //
-// The set holds the rules the bundle was built with; run the rules of a
-// strict bundle with engine.WithProfile(policy.Strict). The parameters are
+// The set holds the rules the bundle was built with; the parameters are
 // those of the bundle's data.json, which is what OPA runs the bundle with:
-// they replace the defaults of the rules' METADATA.
-func Load(r io.Reader, verify *Verification) (*policy.Set, error) {
+// they replace the defaults of the rules' METADATA. The configuration
+// enables every rule of the bundle, whatever its profile, with the
+// severity the bundle was built with, and holds its exemptions
+// (data.lib.exemptions), without the lines of the file they came from.
+func Load(r io.Reader, verify *Verification) (*policy.Set, *config.Config, error) {
 	reader := opa.NewReader(r).WithRegoVersion(ast.RegoV1)
 	if verify == nil {
 		reader = reader.WithSkipBundleVerification(true)
 	} else {
 		cfg, err := verify.config()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		reader = reader.WithBundleVerificationConfig(cfg)
 	}
 	b, err := reader.Read()
 	if err != nil {
-		return nil, fmt.Errorf("reading the bundle: %w", err)
+		return nil, nil, fmt.Errorf("reading the bundle: %w", err)
 	}
 	files := make(map[string]string, len(b.Modules))
 	for _, m := range b.Modules {
@@ -189,12 +236,47 @@ func Load(r io.Reader, verify *Verification) (*policy.Set, error) {
 	}
 	set, err := policy.LoadFiles(files)
 	if err != nil {
-		return nil, fmt.Errorf("bundle policies: %w", err)
+		return nil, nil, fmt.Errorf("bundle policies: %w", err)
 	}
 	if err := setParameters(set, b.Data); err != nil {
-		return nil, fmt.Errorf("bundle data.json: %w", err)
+		return nil, nil, fmt.Errorf("bundle data.json: %w", err)
 	}
-	return set, nil
+	cfg, err := configuration(set, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	return set, cfg, nil
+}
+
+// configuration is the configuration a bundle was built with, as far as
+// the SDK needs it to run the bundle as OPA does: every rule enabled, with
+// the manifest's severities and data.json's exemptions.
+func configuration(set *policy.Set, b opa.Bundle) (*config.Config, error) {
+	profile, _ := b.Manifest.Metadata[metadataProfile].(string)
+	severities, _ := b.Manifest.Metadata[metadataSeverities].(map[string]any)
+	cfg := &config.Config{Profile: policy.Profile(profile), Rules: map[string]config.Rule{}}
+	on := true
+	for _, r := range set.Rules {
+		tuning := config.Rule{Enabled: &on}
+		if sev, ok := severities[r.ID].(string); ok {
+			tuning.Severity = policy.Severity(sev)
+		}
+		cfg.Rules[r.ID] = tuning
+	}
+	lib, _ := b.Data["lib"].(map[string]any)
+	if exemptions, ok := lib["exemptions"]; ok {
+		raw, err := json.Marshal(exemptions)
+		if err == nil {
+			err = json.Unmarshal(raw, &cfg.Exemptions)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bundle data.json: lib.exemptions: %w", err)
+		}
+	}
+	if err := cfg.Validate(set); err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	return cfg, nil
 }
 
 // setParameters makes the rules' parameter defaults those of the bundle's

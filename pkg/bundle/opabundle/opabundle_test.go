@@ -166,13 +166,22 @@ func TestManifestAndContents(t *testing.T) {
 	}
 }
 
-func TestBuildRejectsModulesOutsideRoots(t *testing.T) {
-	set, err := policy.LoadFiles(map[string]string{"extra/x.rego": "package other\n\nallow := true\n"})
+// TestRootsCoverTheShippedPackages: a library's own packages (a team's
+// helpers) become roots, the outermost of nested ones only, since OPA
+// refuses modules outside the roots and overlapping roots.
+func TestRootsCoverTheShippedPackages(t *testing.T) {
+	set, err := policy.LoadFiles(map[string]string{
+		"extra/x.rego":     "package lib.acme\n\nallow := true\n",
+		"extra/sub/y.rego": "package lib.acme.util\n\nallow := true\n",
+		"other.rego":       "package other\n\nallow := true\n",
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := opabundle.Build(bundle.Options{Set: set}, nil); err == nil || !strings.Contains(err.Error(), "roots") {
-		t.Fatalf("a module outside the roots gave %v, want an error naming the roots", err)
+	m := read(t, build(t, bundle.Options{Set: set}, nil)).Manifest
+	want := []string{"lib/parameters", "lib/prodready", "prodready", "lib/acme", "other"}
+	if m.Roots == nil || !slices.Equal(*m.Roots, want) {
+		t.Errorf("roots %v, want %v", m.Roots, want)
 	}
 }
 
@@ -261,7 +270,7 @@ func TestSignedBundleVerifies(t *testing.T) {
 	if !slices.ContainsFunc(untar(t, signed), func(e entry) bool { return e.name == "/.signatures.json" }) {
 		t.Fatal("signed bundle has no /.signatures.json")
 	}
-	set, err := opabundle.Load(bytes.NewReader(signed), &opabundle.Verification{PublicKey: keys.public, KeyID: "release"})
+	set, _, err := opabundle.Load(bytes.NewReader(signed), &opabundle.Verification{PublicKey: keys.public, KeyID: "release"})
 	if err != nil {
 		t.Fatalf("signed bundle does not verify: %v", err)
 	}
@@ -271,10 +280,10 @@ func TestSignedBundleVerifies(t *testing.T) {
 	}
 	// Like opa run, the key ID defaults to "default", and the configured key
 	// is used whatever the signature names.
-	if _, err := opabundle.Load(bytes.NewReader(signed), &opabundle.Verification{PublicKey: keys.public}); err != nil {
+	if _, _, err := opabundle.Load(bytes.NewReader(signed), &opabundle.Verification{PublicKey: keys.public}); err != nil {
 		t.Errorf("verifying without naming the key: %v", err)
 	}
-	if _, err := opabundle.Load(bytes.NewReader(signed), nil); err != nil {
+	if _, _, err := opabundle.Load(bytes.NewReader(signed), nil); err != nil {
 		t.Errorf("loading a signed bundle without verification: %v", err)
 	}
 
@@ -300,7 +309,7 @@ func TestSignedBundleVerifies(t *testing.T) {
 		"module removed": {edit(t, signed, "/lib/review.rego", func([]byte) []byte { return nil }), keys.public, "not found"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := opabundle.Load(bytes.NewReader(tc.tarball), &opabundle.Verification{PublicKey: tc.key})
+			_, _, err := opabundle.Load(bytes.NewReader(tc.tarball), &opabundle.Verification{PublicKey: tc.key})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error about %q", err, tc.want)
 			}
@@ -321,7 +330,7 @@ func TestLoadTakesParametersFromData(t *testing.T) {
 	changed := edit(t, unsigned, "/data.json", func(b []byte) []byte {
 		return bytes.Replace(b, []byte(`"minRatio":1.5`), []byte(`"minRatio":2.5`), 1)
 	})
-	set, err := opabundle.Load(bytes.NewReader(changed), nil)
+	set, _, err := opabundle.Load(bytes.NewReader(changed), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +348,7 @@ func TestLoadTakesParametersFromData(t *testing.T) {
 			broken := edit(t, unsigned, "/data.json", func(b []byte) []byte {
 				return bytes.Replace(b, []byte(replace[0]), []byte(replace[1]), 1)
 			})
-			if _, err := opabundle.Load(bytes.NewReader(broken), nil); err == nil {
+			if _, _, err := opabundle.Load(bytes.NewReader(broken), nil); err == nil {
 				t.Fatal("a data.json that does not match the rules was accepted")
 			}
 		})
@@ -363,11 +372,12 @@ func TestLoadedBundleRunsLikeBuiltin(t *testing.T) {
 	objs := loadExamples(t)
 	for _, profile := range []policy.Profile{policy.Baseline, policy.Strict} {
 		t.Run(string(profile), func(t *testing.T) {
-			set, err := opabundle.Load(bytes.NewReader(build(t, bundle.Options{Profile: profile}, nil)), nil)
+			set, cfg, err := opabundle.Load(bytes.NewReader(build(t, bundle.Options{Profile: profile}, nil)), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			fromBundle, err := engine.New(engine.WithPolicies(set), engine.WithProfile(profile))
+			// The configuration enables the bundle's rules, whatever the engine's profile.
+			fromBundle, err := engine.New(engine.WithPolicies(set), engine.WithConfig(cfg))
 			if err != nil {
 				t.Fatal(err)
 			}
