@@ -13,7 +13,6 @@ import (
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
 	"github.com/prodready/prodready/pkg/report"
-	"github.com/prodready/prodready/pkg/report/jsonreport"
 	"github.com/prodready/prodready/pkg/report/text"
 )
 
@@ -21,7 +20,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 	var output, profile, failOn string
 	var policies policyDirs
 	var timeout time.Duration
-	var showExempted, auditExemptions bool
+	var showExempted, auditExemptions, quiet bool
 	var configs configFlags
 	cmd := &cobra.Command{
 		Use:   "check [PATH...|-]",
@@ -29,6 +28,9 @@ func newCheck(stdin io.Reader) *cobra.Command {
 		Example: `  prodready check deploy/
   helm template my-chart | prodready check -
   prodready check --output json --fail-on medium k8s/*.yaml
+  prodready check --output sarif deploy/ > prodready.sarif   # for code scanning
+  prodready check --output junit deploy/ > prodready.xml     # for CI test reports
+  prodready check --output github deploy/                    # annotations in GitHub Actions
   prodready check --policy team/policy deploy/    # with the team's own rules
   prodready check --show-exempted --audit-exemptions deploy/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -43,8 +45,11 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--fail-on: %w", err)
 			}
-			if output != "text" && output != "json" {
-				return fmt.Errorf("--output: unknown format %q (want text or json)", output)
+			if err := checkOutputFormat(output); err != nil {
+				return err
+			}
+			if quiet && output != "text" {
+				return fmt.Errorf("--quiet is for the text output, not %s", output)
 			}
 			set, err := policies.set()
 			if err != nil {
@@ -54,13 +59,20 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			eng, err := engine.New(engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(timeout))
+			var prog *progress // started once the engine is compiled
+			eng, err := engine.New(engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(timeout),
+				engine.WithProgress(func(done int) { prog.evaluated(done) }))
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
-			loaded := manifest.Load(ctx, args, manifest.Options{Stdin: stdin})
+			if !quiet {
+				prog = startProgress(cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr()))
+			}
+			loaded := manifest.Load(ctx, args, manifest.Options{Stdin: stdin, Progress: prog.loaded})
+			prog.evaluating(len(loaded.Objects))
 			findings, evalErr := eng.Evaluate(ctx, loaded.Objects)
+			prog.finish()
 			rep := report.New(loaded, findings, evalErr, threshold)
 			if auditExemptions {
 				problems, err := eng.AuditExemptions(ctx, loaded.Objects, findings)
@@ -70,12 +82,9 @@ func newCheck(stdin io.Reader) *cobra.Command {
 				rep.SetAudit(problems)
 			}
 			out := cmd.OutOrStdout()
-			if output == "json" {
-				err = jsonreport.Write(out, rep)
-			} else {
-				err = text.Write(out, rep, text.Options{Color: isTerminal(out), ShowExempted: showExempted})
-			}
-			if err != nil {
+			r := rendering{report: rep, rules: eng.Rules(), objects: loaded.Objects,
+				text: text.Options{Color: colorTerminal(out), ShowExempted: showExempted, Quiet: quiet}}
+			if err := r.write(out, output); err != nil {
 				return err
 			}
 			if code := rep.ExitCode(); code != 0 {
@@ -85,18 +94,28 @@ func newCheck(stdin io.Reader) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&output, "output", "o", "text", "output format: text or json")
+	f.StringVarP(&output, "output", "o", "text", outputHelp)
 	f.StringVar(&profile, "profile", "", profileHelp)
 	f.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above this severity: critical, high, medium or low")
 	f.DurationVar(&timeout, "timeout", engine.DefaultTimeout, "how long the rules may take on one object; a rule that takes longer is reported and not run on the rest (0: no limit)")
 	f.BoolVar(&showExempted, "show-exempted", false, "list the exempted findings too, each with its exemption (JSON output always lists them, under \"exempted\")")
+	f.BoolVarP(&quiet, "quiet", "q", false, "text output: write only the summary line (and input errors); no progress either")
 	f.BoolVar(&auditExemptions, "audit-exemptions", false, "also audit the exemptions: list the ones that matched no finding, expired ones and ones without a reason or with a bad date (JSON: \"audit\"), and exit 1 when there are any")
 	policies.register(cmd)
 	configs.register(cmd)
 	return cmd
 }
 
-func isTerminal(w io.Writer) bool {
+// isTerminal says whether w is a terminal; tests replace it.
+var isTerminal = terminalFile
+
+func terminalFile(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == ""
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// colorTerminal says whether to colour what goes to w: on a terminal,
+// unless NO_COLOR is set (no-color.org).
+func colorTerminal(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
 }

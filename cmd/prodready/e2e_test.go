@@ -71,9 +71,11 @@ type jsonFinding struct {
 		Namespace  string `json:"namespace"`
 		Name       string `json:"name"`
 	} `json:"object"`
-	Container string `json:"container"`
-	File      string `json:"file"`
-	Line      int    `json:"line"`
+	Container  string `json:"container"`
+	Field      string `json:"field"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	ObjectLine int    `json:"objectLine"`
 }
 
 type jsonReport struct {
@@ -224,8 +226,11 @@ func TestFindingsCarryObjectFileAndLine(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(string(src), "\n")
-		if f.Line > len(lines) || !strings.HasPrefix(lines[f.Line-1], "apiVersion:") {
-			t.Errorf("%s:%d is not the start of %s/%s", f.File, f.Line, f.Object.Kind, f.Object.Name)
+		if f.ObjectLine > len(lines) || f.ObjectLine < 1 || !strings.HasPrefix(lines[f.ObjectLine-1], "apiVersion:") {
+			t.Errorf("%s:%d is not the start of %s/%s", f.File, f.ObjectLine, f.Object.Kind, f.Object.Name)
+		}
+		if f.Line < f.ObjectLine {
+			t.Errorf("%s:%d: %s's field is before its object, at line %d", f.File, f.Line, f.Rule, f.ObjectLine)
 		}
 	}
 }

@@ -53,8 +53,15 @@ type Finding struct {
 	Remediation string          `json:"remediation"`
 	Object      ObjectRef       `json:"object"`
 	Container   string          `json:"container,omitempty"`
-	File        string          `json:"file"`
-	Line        int             `json:"line"`
+	// Field is the field the finding is about, when the rule names one,
+	// as a path for people: spec.template.spec.containers[app].resources.
+	Field string `json:"field,omitempty"`
+	File  string `json:"file"`
+	// Line is where Field is written in File (or, when it is not written
+	// out, the deepest part of it that is); without a Field, ObjectLine.
+	Line int `json:"line"`
+	// ObjectLine is where the object starts (a List item: where the item does).
+	ObjectLine int `json:"objectLine"`
 	// Exempted is set when an exemption that applies covers the finding
 	// (the object's prodready.dev/exempt annotation, or WithExemptions):
 	// reported, never failing.
@@ -81,6 +88,7 @@ type Engine struct {
 	exemptions     []config.Exemption
 	exemptionsData []any
 	clock          func() time.Time
+	progress       func(done int)
 }
 
 type options struct {
@@ -95,6 +103,7 @@ type options struct {
 
 	exemptions []config.Exemption
 	clock      func() time.Time
+	progress   func(done int)
 }
 
 // teamPolicy is a WithPolicyFS library.
@@ -115,6 +124,13 @@ func WithProfile(p policy.Profile) Option {
 // WithWorkers sets how many objects are evaluated at once (default: GOMAXPROCS).
 func WithWorkers(n int) Option {
 	return func(o *options) { o.workers = n }
+}
+
+// WithProgress has Evaluate call progress with the number of its objects
+// done so far (of all it was given), once at the start and after each
+// one, from the goroutine that called Evaluate: keep it cheap.
+func WithProgress(progress func(done int)) Option {
+	return func(o *options) { o.progress = progress }
 }
 
 // WithPolicies replaces the embedded policy library.
@@ -168,7 +184,7 @@ func New(opts ...Option) (*Engine, error) {
 		o.exemptions = cfg.Exemptions
 	}
 	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, reporters: map[string]map[string]bool{}, workers: max(o.workers, 1), timeout: o.timeout,
-		exemptions: o.exemptions, clock: o.clock}
+		exemptions: o.exemptions, clock: o.clock, progress: o.progress}
 	var err error
 	if e.exemptionsData, err = config.ExemptionsData(o.exemptions); err != nil {
 		return nil, err
@@ -262,7 +278,7 @@ var findingsQuery = withExemptions("data.prodready.rules[rule].findings[finding]
 // Evaluate runs every enabled rule on objs. Cross-object rules see all of
 // objs. Objects of a kind no enabled rule reports on are not evaluated (only
 // looked up), and a rule's findings are only on the kinds it declares.
-// Findings are sorted by file, line, rule and container.
+// Findings are sorted by file, object (its line), rule, container and line.
 func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, error) {
 	store := inmem.NewFromObjectWithOpts(map[string]any{
 		"lib":       map[string]any{"parameters": e.parameters, "exemptions": e.exemptionsData},
@@ -291,6 +307,16 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Findi
 			}
 		}()
 	}
+	// Objects no rule looks at are done from the start.
+	done := 0
+	for _, obj := range objs {
+		if e.reporters[obj.Kind] == nil {
+			done++
+		}
+	}
+	if e.progress != nil {
+		e.progress(done)
+	}
 	go func() {
 		defer close(jobs)
 		for _, obj := range objs {
@@ -313,6 +339,10 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Findi
 	var findings []Finding
 	var errs []error
 	for r := range results {
+		if e.progress != nil {
+			done++
+			e.progress(done)
+		}
 		findings = append(findings, r.findings...)
 		if r.err != nil {
 			// One error per line of the report: an object's errors are one per rule.
@@ -329,6 +359,7 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Findi
 // findings turns the results of a findings query on obj into findings.
 func (e *Engine) findings(obj *manifest.Object, rs rego.ResultSet) []Finding {
 	ref := refOf(obj)
+	loc := &locator{obj: obj}
 	findings := make([]Finding, 0, len(rs))
 	for _, r := range rs {
 		pkg, _ := r.Bindings["rule"].(string)
@@ -339,6 +370,7 @@ func (e *Engine) findings(obj *manifest.Object, rs rego.ResultSet) []Finding {
 		body, _ := r.Bindings["finding"].(map[string]any)
 		msg, _ := body["msg"].(string)
 		container, _ := body["container"].(string)
+		field, line := loc.locate(body)
 		findings = append(findings, Finding{
 			Rule:        rule.ID,
 			Severity:    rule.Severity,
@@ -347,8 +379,10 @@ func (e *Engine) findings(obj *manifest.Object, rs rego.ResultSet) []Finding {
 			Remediation: rule.Remediation,
 			Object:      ref,
 			Container:   container,
+			Field:       field,
 			File:        obj.File,
-			Line:        obj.Line,
+			Line:        line,
+			ObjectLine:  obj.Line,
 		})
 	}
 	e.exempt(findings, entries(rs))
@@ -365,12 +399,15 @@ func sortFindings(fs []Finding) {
 		if a.File != b.File {
 			return a.File < b.File
 		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
+		if a.ObjectLine != b.ObjectLine {
+			return a.ObjectLine < b.ObjectLine
 		}
 		if a.Rule != b.Rule {
 			return a.Rule < b.Rule
 		}
-		return a.Container < b.Container
+		if a.Container != b.Container {
+			return a.Container < b.Container
+		}
+		return a.Line < b.Line
 	})
 }

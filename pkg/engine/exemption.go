@@ -221,7 +221,7 @@ func (e *Engine) AuditExemptions(ctx context.Context, objs []*manifest.Object, f
 	now := e.clock()
 	byObject := map[string][]Finding{}
 	for _, f := range findings {
-		byObject[auditKey(f.File, f.Line, f.Object)] = append(byObject[auditKey(f.File, f.Line, f.Object)], f)
+		byObject[auditKey(f.File, f.ObjectLine, f.Object)] = append(byObject[auditKey(f.File, f.ObjectLine, f.Object)], f)
 	}
 	a := audit{e: e, used: map[int]bool{}, configured: map[configProblem]*ExemptionProblem{}}
 	for _, obj := range objs {

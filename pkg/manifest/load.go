@@ -31,6 +31,10 @@ type Options struct {
 	// Workers is how many documents are decoded at once; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
+	// Progress, when set, is called with the number of documents read so
+	// far each time one is handed to decoding, from the goroutine that
+	// called Load: keep it cheap (the CLI stores the count for a ticker).
+	Progress func(docs int)
 }
 
 // Load reads files, directories and "-" (standard input). Directories are
@@ -72,6 +76,7 @@ func Load(ctx context.Context, paths []string, opts Options) *Result {
 			}
 		})
 	}
+	docs := 0 // handed to the workers, for Progress
 feed:
 	for i, in := range inputs {
 		if ctx.Err() != nil {
@@ -97,6 +102,10 @@ feed:
 				results[i] = append(results[i], r)
 			case <-ctx.Done():
 				break feed
+			}
+			if opts.Progress != nil {
+				docs++
+				opts.Progress(docs)
 			}
 		}
 	}

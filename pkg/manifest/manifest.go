@@ -48,6 +48,9 @@ type Object struct {
 	// int64, float64, bool and nil. Numbers are as Kubernetes decodes JSON:
 	// integral values are int64, others (and integers beyond int64) float64.
 	Content map[string]any
+
+	// src is the document the object was read from, for Positions.
+	src *source
 }
 
 // Skipped is input that is not a Kubernetes object: a document without
@@ -169,6 +172,7 @@ func (r *Result) parseDocument(file string, c chunk) {
 	}
 	n := root.Content[0]
 	conv := &converter{chunk: &c}
+	src := &source{chunk: c}
 	switch n.Kind {
 	case yaml.MappingNode:
 		v, err := conv.value(n)
@@ -176,7 +180,7 @@ func (r *Result) parseDocument(file string, c chunk) {
 			r.addConvError(file, c, err)
 			return
 		}
-		r.addObject(file, c.doc, conv.line(n), conv, n, v.(map[string]any))
+		r.addObject(file, c.doc, conv.line(n), conv, n, v.(map[string]any), src)
 	case yaml.SequenceNode:
 		// A bare sequence of objects (a JSON array of objects) is read like
 		// the items of a List; any other sequence is data, not an object.
@@ -190,7 +194,7 @@ func (r *Result) parseDocument(file string, c chunk) {
 			r.Skipped = append(r.Skipped, Skipped{File: file, Doc: c.doc, Line: conv.line(n), Reason: "not a mapping"})
 			return
 		}
-		r.addItems(file, c.doc, conv.line(n), items, conv, n)
+		r.addItems(file, c.doc, conv.line(n), items, conv, n, src)
 	default:
 		r.Skipped = append(r.Skipped, Skipped{File: file, Doc: c.doc, Line: conv.line(n), Reason: "not a mapping"})
 	}
@@ -207,7 +211,7 @@ func (r *Result) addConvError(file string, c chunk, err error) {
 
 // addObject adds the mapping m, parsed from node n, as an Object, expands it
 // if it is a List, or records why it is not an object.
-func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.Node, m map[string]any) {
+func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.Node, m map[string]any, src *source) {
 	apiVersion, kind, reason, err := typeOf(m)
 	switch {
 	case err != nil:
@@ -222,7 +226,7 @@ func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.
 			r.Skipped = append(r.Skipped, Skipped{File: file, Doc: doc, Line: line, Reason: "empty " + kind})
 			return
 		}
-		r.addItems(file, doc, line, items, conv, itemsNode(n))
+		r.addItems(file, doc, line, items, conv, itemsNode(n), src)
 		return
 	}
 	if kind == "List" {
@@ -233,7 +237,7 @@ func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.
 		}
 		return
 	}
-	r.Objects = append(r.Objects, newObject(file, doc, line, apiVersion, kind, m))
+	r.Objects = append(r.Objects, newObject(file, doc, line, apiVersion, kind, m, src))
 }
 
 // addItems adds the items of a List, or of a bare sequence of objects; seq is
@@ -241,7 +245,8 @@ func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.
 // the List's line). Items are taken as they are: one that is itself a List
 // is not expanded again, and one without apiVersion or kind (as in a typed
 // list from the API) is skipped.
-func (r *Result) addItems(file string, doc, listLine int, items []any, conv *converter, seq *yaml.Node) {
+func (r *Result) addItems(file string, doc, listLine int, items []any, conv *converter, seq *yaml.Node, src *source) {
+	src.seq = true
 	for i, item := range items {
 		line := listLine
 		if seq != nil && len(seq.Content) == len(items) {
@@ -259,20 +264,20 @@ func (r *Result) addItems(file string, doc, listLine int, items []any, conv *con
 		case reason != "":
 			r.Skipped = append(r.Skipped, Skipped{File: file, Doc: doc, Line: line, Reason: fmt.Sprintf("item %d: %s", i+1, reason)})
 		default:
-			o := newObject(file, doc, line, apiVersion, kind, m)
+			o := newObject(file, doc, line, apiVersion, kind, m, src)
 			o.Item = i + 1
 			r.Objects = append(r.Objects, o)
 		}
 	}
 }
 
-func newObject(file string, doc, line int, apiVersion, kind string, m map[string]any) *Object {
+func newObject(file string, doc, line int, apiVersion, kind string, m map[string]any, src *source) *Object {
 	meta, _ := m["metadata"].(map[string]any)
 	name, _ := meta["name"].(string)
 	namespace, _ := meta["namespace"].(string)
 	return &Object{
 		APIVersion: apiVersion, Kind: kind, Namespace: namespace, Name: name,
-		File: file, Doc: doc, Line: line, Content: m,
+		File: file, Doc: doc, Line: line, Content: m, src: src,
 	}
 }
 

@@ -33,7 +33,7 @@ package prodready.rules.hpa_min_replicas_low
 import data.lib.prodready.autoscaling
 import data.lib.prodready.review
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "minReplicas"]} if {
 	hpa := review.object
 	autoscaling.user_hpa(hpa)
 	wanted := review.param("hpa-min-replicas-low", "minReplicas")

@@ -37,13 +37,13 @@ check(p, objs) := result if {
 
 tail := "hangs until someone deletes the budget; use maxUnavailable: 1"
 
-max_unavailable_zero := {"msg": sprintf("maxUnavailable is 0: no pod it selects may ever be evicted, so every node drain, cluster upgrade and autoscaler scale-down that meets one of them %s", [tail])}
+max_unavailable_zero := {"msg": sprintf("maxUnavailable is 0: no pod it selects may ever be evicted, so every node drain, cluster upgrade and autoscaler scale-down that meets one of them %s", [tail]), "field": ["spec", "maxUnavailable"]}
 
-max_unavailable_zero_percent := {"msg": sprintf("maxUnavailable is \"0%%\": no pod it selects may ever be evicted, so every node drain, cluster upgrade and autoscaler scale-down that meets one of them %s", [tail])}
+max_unavailable_zero_percent := {"msg": sprintf("maxUnavailable is \"0%%\": no pod it selects may ever be evicted, so every node drain, cluster upgrade and autoscaler scale-down that meets one of them %s", [tail]), "field": ["spec", "maxUnavailable"]}
 
-min_available_all := {"msg": sprintf("minAvailable is \"100%%\": every pod it selects must stay available, so none may ever be evicted and every node drain, cluster upgrade and autoscaler scale-down that meets one of them %s", [tail])}
+min_available_all := {"msg": sprintf("minAvailable is \"100%%\": every pod it selects must stay available, so none may ever be evicted and every node drain, cluster upgrade and autoscaler scale-down that meets one of them %s", [tail]), "field": ["spec", "minAvailable"]}
 
-cross(value, kept, workloads, total, replicas) := {"msg": sprintf("minAvailable %s keeps %v pods available, and %s%s: at that count no pod may be evicted, so a node drain, cluster upgrade or autoscaler scale-down hangs on them until someone deletes the budget; use maxUnavailable: 1, or a minAvailable below %v", [value, kept, workloads, total, replicas])}
+cross(value, kept, workloads, total, replicas) := {"msg": sprintf("minAvailable %s keeps %v pods available, and %s%s: at that count no pod may be evicted, so a node drain, cluster upgrade or autoscaler scale-down hangs on them until someone deletes the budget; use maxUnavailable: 1, or a minAvailable below %v", [value, kept, workloads, total, replicas]), "field": ["spec", "minAvailable"]}
 
 test_fires_for_max_unavailable_zero if {
 	check(pdb({"maxUnavailable": 0}), []) == {max_unavailable_zero}

@@ -46,7 +46,7 @@ package prodready.rules.liveness_checks_dependencies
 import data.lib.prodready.probes
 import data.lib.prodready.review
 
-findings contains {"msg": msg, "container": container.name} if {
+findings contains {"msg": msg, "container": container.name, "field": ["livenessProbe"]} if {
 	some container in probes.containers
 	probe := container.livenessProbe
 	found := dependency_words(container, probe)

@@ -19,7 +19,7 @@ api(liveness) := deployment([{"name": "api", "image": "registry.example.com/chec
 
 finding(container, words, handler) := {
 	"msg": sprintf("container %q liveness probe checks %s (%s): when that dependency is slow or down, every replica fails liveness and is restarted at once, which fixes nothing; check only the process itself in liveness and move dependency checks to readiness", [container, words, handler]),
-	"container": container,
+	"container": container, "field": ["livenessProbe"],
 }
 
 test_fires_for_dependency_in_http_path if {

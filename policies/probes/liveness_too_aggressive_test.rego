@@ -19,7 +19,7 @@ test_fires_for_short_window if {
 	result := liveness_too_aggressive.findings with input as api({"periodSeconds": 2, "failureThreshold": 3})
 	result == {{
 		"msg": "container \"api\" liveness probe gives up after 3 x 2s = 6s, under 10s: a GC pause or a slow request restarts it; raise failureThreshold or periodSeconds",
-		"container": "api",
+		"container": "api", "field": ["livenessProbe"],
 	}}
 }
 
@@ -29,7 +29,7 @@ test_fires_with_default_period if {
 	result := liveness_too_aggressive.findings with input as api({"failureThreshold": 2}) with data.lib.parameters as params
 	result == {{
 		"msg": "container \"api\" liveness probe gives up after 2 x 10s = 20s, under 30s: a GC pause or a slow request restarts it; raise failureThreshold or periodSeconds",
-		"container": "api",
+		"container": "api", "field": ["livenessProbe"],
 	}}
 }
 
@@ -38,7 +38,7 @@ test_fires_with_default_failure_threshold if {
 	result := liveness_too_aggressive.findings with input as api({"periodSeconds": 3})
 	result == {{
 		"msg": "container \"api\" liveness probe gives up after 3 x 3s = 9s, under 10s: a GC pause or a slow request restarts it; raise failureThreshold or periodSeconds",
-		"container": "api",
+		"container": "api", "field": ["livenessProbe"],
 	}}
 }
 
@@ -110,7 +110,7 @@ test_min_window_from_data_parameters if {
 	result := liveness_too_aggressive.findings with input as api({}) with data.lib.parameters as params
 	result == {{
 		"msg": "container \"api\" liveness probe gives up after 3 x 10s = 30s, under 60s: a GC pause or a slow request restarts it; raise failureThreshold or periodSeconds",
-		"container": "api",
+		"container": "api", "field": ["livenessProbe"],
 	}}
 	count(liveness_too_aggressive.findings) == 0 with input as api({"periodSeconds": 2}) with data.lib.parameters as {"liveness-too-aggressive": {"minWindowSeconds": 5}}
 }

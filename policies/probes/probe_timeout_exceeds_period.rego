@@ -24,7 +24,7 @@ package prodready.rules.probe_timeout_exceeds_period
 
 import data.lib.prodready.probes
 
-findings contains {"msg": msg, "container": container.name} if {
+findings contains {"msg": msg, "container": container.name, "field": [field, "timeoutSeconds"]} if {
 	some container in probes.containers
 	some field, name in probes.names
 	probes.has(container, field)

@@ -16,6 +16,7 @@ probe(settings) := object.union({"httpGet": {"path": "/livez", "port": "http"}},
 finding(container, name, timeout, period, threshold) := {
 	"msg": sprintf("container %q %s probe has timeoutSeconds %v >= periodSeconds %v: a check that hangs leaves no gap before the next, so the probe runs back to back and a hang takes %v x %vs = %vs to detect; set timeoutSeconds below periodSeconds", [container, name, timeout, period, threshold, timeout, threshold * timeout]),
 	"container": container,
+	"field": [sprintf("%sProbe", [name]), "timeoutSeconds"],
 }
 
 test_fires_for_liveness if {
@@ -25,6 +26,7 @@ test_fires_for_liveness if {
 	result == {{
 		"msg": "container \"api\" liveness probe has timeoutSeconds 10 >= periodSeconds 5: a check that hangs leaves no gap before the next, so the probe runs back to back and a hang takes 3 x 10s = 30s to detect; set timeoutSeconds below periodSeconds",
 		"container": "api",
+		"field": ["livenessProbe", "timeoutSeconds"],
 	}}
 }
 

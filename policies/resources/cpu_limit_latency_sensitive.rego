@@ -32,7 +32,7 @@ import data.lib.prodready.workload
 
 class_annotation := "prodready.dev/workload-class"
 
-findings contains {"msg": msg, "container": container.name} if {
+findings contains {"msg": msg, "container": container.name, "field": ["resources", "limits", "cpu"]} if {
 	workload.long_running
 	some container in workload.containers
 	resources.has_limit(container, "cpu")

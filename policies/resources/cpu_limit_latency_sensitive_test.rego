@@ -54,7 +54,7 @@ test_fires_for_port_declaring_deployment if {
 	result := cpu_limit_latency_sensitive.findings with input as deployment([server("api")])
 	result == {{
 		"msg": "container \"api\" has limits.cpu 1 in a latency-sensitive workload (a long-running Deployment that declares a port; annotate it prodready.dev/workload-class: batch if nothing waits on it): once its threads use up that quota within a 100ms CFS period the kernel throttles them until the next one, even on an idle node, adding tail latency; remove limits.cpu and keep requests.cpu 500m",
-		"container": "api",
+		"container": "api", "field": ["resources", "limits", "cpu"],
 	}}
 }
 
@@ -63,41 +63,41 @@ test_fires_for_annotated_workload_without_ports if {
 	result := cpu_limit_latency_sensitive.findings with input as obj
 	result == {{
 		"msg": "container \"api\" has limits.cpu 2 in a latency-sensitive workload (prodready.dev/workload-class: latency-sensitive): once its threads use up that quota within a 100ms CFS period the kernel throttles them until the next one, even on an idle node, adding tail latency; remove limits.cpu and keep requests.cpu 250m",
-		"container": "api",
+		"container": "api", "field": ["resources", "limits", "cpu"],
 	}}
 }
 
 test_fires_for_annotation_on_pod_template if {
 	obj := annotated(deployment([worker("api")]), "/spec/template/metadata", "latency-sensitive")
 	result := cpu_limit_latency_sensitive.findings with input as obj
-	result == {{"msg": msg("api", "2", annotation_reason, "250m"), "container": "api"}}
+	result == {{"msg": msg("api", "2", annotation_reason, "250m"), "container": "api", "field": ["resources", "limits", "cpu"]}}
 }
 
 test_fires_for_annotated_daemonset if {
 	obj := annotated(workload("DaemonSet", [server("agent")]), "/spec/template/metadata", "latency-sensitive")
 	result := cpu_limit_latency_sensitive.findings with input as obj
-	result == {{"msg": msg("agent", "1", annotation_reason, "500m"), "container": "agent"}}
+	result == {{"msg": msg("agent", "1", annotation_reason, "500m"), "container": "agent", "field": ["resources", "limits", "cpu"]}}
 }
 
 test_workload_annotation_wins_over_template if {
 	obj := annotated(annotated(deployment([worker("api")]), "/metadata", "latency-sensitive"), "/spec/template/metadata", "batch")
 	result := cpu_limit_latency_sensitive.findings with input as obj
-	result == {{"msg": msg("api", "2", annotation_reason, "250m"), "container": "api"}}
+	result == {{"msg": msg("api", "2", annotation_reason, "250m"), "container": "api", "field": ["resources", "limits", "cpu"]}}
 }
 
 test_fires_for_other_long_running_kinds if {
 	sts := workload("StatefulSet", [server("db")])
 	rollout := json.patch(workload("Rollout", [server("api")]), [{"op": "replace", "path": "/apiVersion", "value": "argoproj.io/v1alpha1"}])
 	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "shop"}, "spec": {"containers": [server("c")]}}
-	cpu_limit_latency_sensitive.findings == {{"msg": msg("db", "1", port_reason("StatefulSet"), "500m"), "container": "db"}} with input as sts
-	cpu_limit_latency_sensitive.findings == {{"msg": msg("api", "1", port_reason("Rollout"), "500m"), "container": "api"}} with input as rollout
-	cpu_limit_latency_sensitive.findings == {{"msg": msg("c", "1", port_reason("Pod"), "500m"), "container": "c"}} with input as pod
+	cpu_limit_latency_sensitive.findings == {{"msg": msg("db", "1", port_reason("StatefulSet"), "500m"), "container": "db", "field": ["resources", "limits", "cpu"]}} with input as sts
+	cpu_limit_latency_sensitive.findings == {{"msg": msg("api", "1", port_reason("Rollout"), "500m"), "container": "api", "field": ["resources", "limits", "cpu"]}} with input as rollout
+	cpu_limit_latency_sensitive.findings == {{"msg": msg("c", "1", port_reason("Pod"), "500m"), "container": "c", "field": ["resources", "limits", "cpu"]}} with input as pod
 }
 
 test_fires_for_unknown_class_with_port if {
 	obj := annotated(deployment([server("api")]), "/metadata", "standard")
 	result := cpu_limit_latency_sensitive.findings with input as obj
-	result == {{"msg": msg("api", "1", port_reason("Deployment"), "500m"), "container": "api"}}
+	result == {{"msg": msg("api", "1", port_reason("Deployment"), "500m"), "container": "api", "field": ["resources", "limits", "cpu"]}}
 }
 
 test_fires_for_every_limited_container_of_a_port_declaring_workload if {
@@ -106,8 +106,8 @@ test_fires_for_every_limited_container_of_a_port_declaring_workload if {
 	obj := deployment([server("api"), worker("sidecar"), unlimited("metrics")])
 	result := cpu_limit_latency_sensitive.findings with input as obj
 	result == {
-		{"msg": msg("api", "1", port_reason("Deployment"), "500m"), "container": "api"},
-		{"msg": msg("sidecar", "2", port_reason("Deployment"), "250m"), "container": "sidecar"},
+		{"msg": msg("api", "1", port_reason("Deployment"), "500m"), "container": "api", "field": ["resources", "limits", "cpu"]},
+		{"msg": msg("sidecar", "2", port_reason("Deployment"), "250m"), "container": "sidecar", "field": ["resources", "limits", "cpu"]},
 	}
 }
 
@@ -116,20 +116,20 @@ test_fires_for_limit_only_container if {
 	result := cpu_limit_latency_sensitive.findings with input as obj
 	result == {{
 		"msg": "container \"api\" has limits.cpu 500m in a latency-sensitive workload (a long-running Deployment that declares a port; annotate it prodready.dev/workload-class: batch if nothing waits on it): once its threads use up that quota within a 100ms CFS period the kernel throttles them until the next one, even on an idle node, adding tail latency; move 500m from limits.cpu to requests.cpu (without a request Kubernetes copies the limit, so dropping the limit alone leaves no request)",
-		"container": "api",
+		"container": "api", "field": ["resources", "limits", "cpu"],
 	}}
 }
 
 test_fires_for_numeric_limit if {
 	obj := deployment([json.patch(server("api"), [{"op": "replace", "path": "/resources/limits/cpu", "value": 2}])])
 	result := cpu_limit_latency_sensitive.findings with input as obj
-	result == {{"msg": msg("api", 2, port_reason("Deployment"), "500m"), "container": "api"}}
+	result == {{"msg": msg("api", 2, port_reason("Deployment"), "500m"), "container": "api", "field": ["resources", "limits", "cpu"]}}
 }
 
 test_fires_under_gatekeeper_review if {
 	review := {"review": {"object": deployment([server("api")])}, "parameters": {}}
 	result := cpu_limit_latency_sensitive.findings with input as review
-	result == {{"msg": msg("api", "1", port_reason("Deployment"), "500m"), "container": "api"}}
+	result == {{"msg": msg("api", "1", port_reason("Deployment"), "500m"), "container": "api", "field": ["resources", "limits", "cpu"]}}
 }
 
 test_passes_without_cpu_limit if {

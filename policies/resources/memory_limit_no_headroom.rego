@@ -31,7 +31,7 @@ import data.lib.prodready.resources
 import data.lib.prodready.review
 import data.lib.prodready.workload
 
-findings contains {"msg": msg, "container": container.name} if {
+findings contains {"msg": msg, "container": container.name, "field": ["resources", "limits", "memory"]} if {
 	some container in workload.all_containers
 	resources.has_limit(container, "memory")
 	min_ratio := review.param("memory-limit-no-headroom", "minRatio")

@@ -32,64 +32,64 @@ test_fires_when_limit_equals_request if {
 	result := memory_limit_no_headroom.findings with input as deployment([memory("api", "512Mi", "512Mi")])
 	result == {{
 		"msg": "container \"api\" memory limit 512Mi is 1.0x its request 512Mi; below 1.5x, a spike past the request is OOMKilled instead of absorbed: raise limits.memory to at least 1.5x the request",
-		"container": "api",
+		"container": "api", "field": ["resources", "limits", "memory"],
 	}}
 }
 
 test_fires_when_limit_equals_request_in_other_units if {
 	result := memory_limit_no_headroom.findings with input as deployment([memory("api", "1Gi", "1024Mi")])
-	result == {{"msg": msg("api", "1024Mi", "1.0", "1Gi", 1.5), "container": "api"}}
+	result == {{"msg": msg("api", "1024Mi", "1.0", "1Gi", 1.5), "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_fires_for_implicit_request_of_limit_only_container if {
 	result := memory_limit_no_headroom.findings with input as deployment([limit_only("api", "1Gi")])
 	result == {{
 		"msg": "container \"api\" memory limit 1Gi is 1.0x its request (no requests.memory, so Kubernetes sets the request to the limit); below 1.5x, a spike past the request is OOMKilled instead of absorbed: set requests.memory to the steady-state working set and limits.memory to at least 1.5x that",
-		"container": "api",
+		"container": "api", "field": ["resources", "limits", "memory"],
 	}}
 }
 
 test_fires_below_ratio if {
 	# 640Mi / 512Mi = 1.25
 	result := memory_limit_no_headroom.findings with input as deployment([memory("api", "512Mi", "640Mi")])
-	result == {{"msg": msg("api", "640Mi", "1.2", "512Mi", 1.5), "container": "api"}}
+	result == {{"msg": msg("api", "640Mi", "1.2", "512Mi", 1.5), "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_ratio_is_rounded_down if {
 	# 1490M / 1000M = 1.49: shown as 1.4x, never as the 1.5x it falls short of.
 	result := memory_limit_no_headroom.findings with input as deployment([memory("api", "1000M", "1490M")])
-	result == {{"msg": msg("api", "1490M", "1.4", "1000M", 1.5), "container": "api"}}
+	result == {{"msg": msg("api", "1490M", "1.4", "1000M", 1.5), "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_fires_with_fractional_and_decimal_quantities if {
 	# 1.2Gi / 1G = 1.288...
 	result := memory_limit_no_headroom.findings with input as deployment([memory("api", "1G", "1.2Gi")])
-	result == {{"msg": msg("api", "1.2Gi", "1.2", "1G", 1.5), "container": "api"}}
+	result == {{"msg": msg("api", "1.2Gi", "1.2", "1G", 1.5), "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_fires_with_numeric_quantities if {
 	result := memory_limit_no_headroom.findings with input as deployment([memory("api", 536870912, 536870912)])
-	result == {{"msg": "container \"api\" memory limit 536870912 is 1.0x its request 536870912; below 1.5x, a spike past the request is OOMKilled instead of absorbed: raise limits.memory to at least 1.5x the request", "container": "api"}}
+	result == {{"msg": "container \"api\" memory limit 536870912 is 1.0x its request 536870912; below 1.5x, a spike past the request is OOMKilled instead of absorbed: raise limits.memory to at least 1.5x the request", "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_fires_for_init_container if {
 	obj := with_init_containers(deployment([memory("api", "512Mi", "1Gi")]), [memory("migrate", "256Mi", "256Mi")])
 	result := memory_limit_no_headroom.findings with input as obj
-	result == {{"msg": msg("migrate", "256Mi", "1.0", "256Mi", 1.5), "container": "migrate"}}
+	result == {{"msg": msg("migrate", "256Mi", "1.0", "256Mi", 1.5), "container": "migrate", "field": ["resources", "limits", "memory"]}}
 }
 
 test_fires_for_limit_only_init_container if {
 	obj := with_init_containers(deployment([memory("api", "512Mi", "1Gi")]), [limit_only("migrate", "256Mi")])
 	result := memory_limit_no_headroom.findings with input as obj
-	result == {{"msg": implicit_msg("migrate", "256Mi", 1.5), "container": "migrate"}}
+	result == {{"msg": implicit_msg("migrate", "256Mi", 1.5), "container": "migrate", "field": ["resources", "limits", "memory"]}}
 }
 
 test_fires_for_each_container if {
 	obj := deployment([memory("api", "512Mi", "512Mi"), limit_only("proxy", "128Mi"), memory("ok", "512Mi", "1Gi")])
 	result := memory_limit_no_headroom.findings with input as obj
 	result == {
-		{"msg": msg("api", "512Mi", "1.0", "512Mi", 1.5), "container": "api"},
-		{"msg": implicit_msg("proxy", "128Mi", 1.5), "container": "proxy"},
+		{"msg": msg("api", "512Mi", "1.0", "512Mi", 1.5), "container": "api", "field": ["resources", "limits", "memory"]},
+		{"msg": implicit_msg("proxy", "128Mi", 1.5), "container": "proxy", "field": ["resources", "limits", "memory"]},
 	}
 }
 
@@ -99,8 +99,8 @@ test_fires_on_bare_pod_and_cronjob if {
 		"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "report", "namespace": "shop"},
 		"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [limit_only("report", "2Gi")]}}}}},
 	}
-	memory_limit_no_headroom.findings == {{"msg": msg("c", "1Gi", "1.0", "1Gi", 1.5), "container": "c"}} with input as pod
-	memory_limit_no_headroom.findings == {{"msg": implicit_msg("report", "2Gi", 1.5), "container": "report"}} with input as cronjob
+	memory_limit_no_headroom.findings == {{"msg": msg("c", "1Gi", "1.0", "1Gi", 1.5), "container": "c", "field": ["resources", "limits", "memory"]}} with input as pod
+	memory_limit_no_headroom.findings == {{"msg": implicit_msg("report", "2Gi", 1.5), "container": "report", "field": ["resources", "limits", "memory"]}} with input as cronjob
 }
 
 test_passes_at_exactly_min_ratio if {
@@ -139,7 +139,7 @@ test_custom_min_ratio_from_data_fires if {
 		with data.lib.parameters as {"memory-limit-no-headroom": {"minRatio": 2}}
 	result == {{
 		"msg": "container \"api\" memory limit 768Mi is 1.5x its request 512Mi; below 2x, a spike past the request is OOMKilled instead of absorbed: raise limits.memory to at least 2x the request",
-		"container": "api",
+		"container": "api", "field": ["resources", "limits", "memory"],
 	}}
 }
 
@@ -158,7 +158,7 @@ test_gatekeeper_review_with_custom_min_ratio_fires if {
 	# 896Mi / 512Mi = 1.75: fine by the default, short of the constraint's 2.
 	review := {"review": {"object": deployment([memory("api", "512Mi", "896Mi")])}, "parameters": {"minRatio": 2}}
 	result := memory_limit_no_headroom.findings with input as review
-	result == {{"msg": msg("api", "896Mi", "1.7", "512Mi", 2), "container": "api"}}
+	result == {{"msg": msg("api", "896Mi", "1.7", "512Mi", 2), "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_gatekeeper_review_with_custom_min_ratio_passes if {
@@ -171,7 +171,7 @@ test_gatekeeper_review_reads_its_own_parameters if {
 	review := {"review": {"object": deployment([memory("api", "512Mi", "640Mi")])}, "parameters": {"minRatio": 1.5}}
 	result := memory_limit_no_headroom.findings with input as review
 		with data.lib.parameters as {"memory-limit-no-headroom": {"minRatio": 1.2}}
-	result == {{"msg": msg("api", "640Mi", "1.2", "512Mi", 1.5), "container": "api"}}
+	result == {{"msg": msg("api", "640Mi", "1.2", "512Mi", 1.5), "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_skips_helm_test_pod if {

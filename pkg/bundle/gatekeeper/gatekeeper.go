@@ -593,7 +593,7 @@ func (b *builder) example(file string) (*example, error) {
 	ex := &example{objects: parsed.Objects, findings: map[findingKey]int{}}
 	for _, f := range findings {
 		if !f.Exempted {
-			ex.findings[findingKey{f.Rule, f.Line}]++
+			ex.findings[findingKey{f.Rule, f.ObjectLine}]++
 		}
 	}
 	b.examples[file] = ex

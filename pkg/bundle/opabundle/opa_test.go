@@ -57,7 +57,7 @@ func sdkVerdicts(t *testing.T, eng *engine.Engine, obj *manifest.Object, objs []
 	}
 	var vs []verdict
 	for _, f := range findings {
-		if f.File == obj.File && f.Line == obj.Line {
+		if f.File == obj.File && f.ObjectLine == obj.Line {
 			vs = append(vs, verdict{f.Rule, f.Container, f.Message})
 		}
 	}

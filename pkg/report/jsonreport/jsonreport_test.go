@@ -32,9 +32,9 @@ func TestExemptedFindingsAreListedApart(t *testing.T) {
 	}
 	out := decode(t, report.New(&manifest.Result{}, findings, nil, policy.High))
 	for key, want := range map[string]string{
-		"findings": `[{"rule":"b","severity":"high","enforcement":"","message":"","remediation":"","object":{"apiVersion":"","kind":"","namespace":"","name":""},"file":"","line":0,` +
+		"findings": `[{"rule":"b","severity":"high","enforcement":"","message":"","remediation":"","object":{"apiVersion":"","kind":"","namespace":"","name":""},"file":"","line":0,"objectLine":0,` +
 			`"exemption":{"source":"annotation","until":"2026-01-31","expired":true}}]`,
-		"exempted": `[{"rule":"a","severity":"high","enforcement":"","message":"","remediation":"","object":{"apiVersion":"","kind":"","namespace":"","name":""},"file":"","line":0,` +
+		"exempted": `[{"rule":"a","severity":"high","enforcement":"","message":"","remediation":"","object":{"apiVersion":"","kind":"","namespace":"","name":""},"file":"","line":0,"objectLine":0,` +
 			`"exempted":true,"exemption":{"source":"config","reason":"why","line":4}}]`,
 	} {
 		var compact bytes.Buffer

@@ -1,12 +1,15 @@
 // Package text writes a report for people: findings grouped by object, the
 // fix under each, the exempted findings when asked, the exemption audit,
-// input errors, and a summary with counts per severity.
-// Colour only when asked (the CLI asks on a terminal).
+// input errors, and a summary with counts per severity; or, quiet, only the
+// errors and the summary. Colour only when asked (the CLI asks on a
+// terminal).
 package text
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/prodready/prodready/pkg/engine"
@@ -19,9 +22,23 @@ type Options struct {
 	Color bool
 	// ShowExempted lists the exempted findings too, each with its exemption.
 	ShowExempted bool
+	// Quiet writes only the input errors and the summary line.
+	Quiet bool
 }
 
-const reset = "\x1b[0m"
+const (
+	reset = "\x1b[0m"
+	bold  = "\x1b[1m"
+	dim   = "\x1b[2m"
+	green = "\x1b[32m"
+	cyan  = "\x1b[36m"
+)
+
+// indent lines up a finding's message, exemption and fix under its rule.
+const indent = "           "
+
+// severities are the severities, most severe first.
+var severities = []policy.Severity{policy.Critical, policy.High, policy.Medium, policy.Low}
 
 var colors = map[policy.Severity]string{
 	policy.Critical: "\x1b[1;35m",
@@ -52,53 +69,93 @@ func (p *printer) paint(code, s string) string {
 // Write renders r.
 func Write(w io.Writer, r *report.Report, opts Options) error {
 	p := &printer{w: w, color: opts.Color}
+	if opts.Quiet {
+		writeErrors(p, r.Errors)
+		p.printf("%s\n", summary(p, r, opts))
+		return p.err
+	}
 	writeFindings(p, r.Findings)
 	if opts.ShowExempted && len(r.Exempted) > 0 {
-		p.printf("%s\n", p.paint("\x1b[1m", "Exempted findings (not failing):"))
+		p.printf("%s\n", p.paint(bold, "Exempted findings (not failing):"))
 		writeFindings(p, r.Exempted)
 	}
 	writeAudit(p, r.Audit)
-	for _, e := range r.Errors {
-		p.printf("%s %s\n", p.paint(colors[policy.High], "error:"), describe(e))
-	}
+	writeErrors(p, r.Errors)
 	for _, s := range r.Skipped {
 		p.printf("skipped: %s: document %d: %s\n", s.File, s.Document, s.Reason)
 	}
-	p.printf("%s\n", summary(r, opts))
+	p.printf("%s\n", summary(p, r, opts))
 	return p.err
 }
 
-// writeFindings writes findings grouped by object, then a blank line.
-func writeFindings(p *printer, findings []engine.Finding) {
-	var last string
-	for _, f := range findings {
-		if key := fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Object); key != last {
-			if last != "" {
-				p.printf("\n")
-			}
-			last = key
-			p.printf("%s  %s\n", p.paint("\x1b[1m", f.Object.Kind+" "+qualifiedName(f.Object)), p.paint("\x1b[2m", fmt.Sprintf("%s:%d", f.File, f.Line)))
-		}
-		writeFinding(p, f)
+func writeErrors(p *printer, errs []report.InputError) {
+	for _, e := range errs {
+		p.printf("%s %s\n", p.paint(colors[policy.High], "error:"), describe(e))
 	}
-	if len(findings) > 0 {
+}
+
+// writeFindings writes findings grouped by object, in the order the
+// objects come, the most severe finding of each first, then a blank line.
+// A finding about one field names the field's line.
+func writeFindings(p *printer, findings []engine.Finding) {
+	for _, group := range byObject(findings) {
+		first := group[0]
+		line := first.ObjectLine
+		if line == 0 { // a finding made by hand, without positions
+			line = first.Line
+		}
+		p.printf("%s  %s\n", p.paint(bold, first.Object.Kind+" "+qualifiedName(first.Object)), p.paint(dim, fmt.Sprintf("%s:%d", first.File, line)))
+		for _, f := range group {
+			writeFinding(p, f, line)
+		}
 		p.printf("\n")
 	}
 }
 
-func writeFinding(p *printer, f engine.Finding) {
-	sev := strings.ToUpper(string(f.Severity))
+// byObject groups findings by file and object, keeping the objects' order,
+// and sorts each group by severity, most severe first.
+func byObject(findings []engine.Finding) [][]engine.Finding {
+	type key struct {
+		file string
+		line int
+		obj  engine.ObjectRef
+	}
+	index := map[key]int{}
+	var groups [][]engine.Finding
+	for _, f := range findings {
+		k := key{f.File, f.ObjectLine, f.Object}
+		i, ok := index[k]
+		if !ok {
+			i = len(groups)
+			index[k] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], f)
+	}
+	for _, g := range groups {
+		slices.SortStableFunc(g, func(a, b engine.Finding) int {
+			return cmp.Compare(slices.Index(severities, a.Severity), slices.Index(severities, b.Severity))
+		})
+	}
+	return groups
+}
+
+func writeFinding(p *printer, f engine.Finding, objectLine int) {
 	subject := f.Rule
 	if f.Container != "" {
 		subject += fmt.Sprintf(" (container %s)", f.Container)
 	}
-	p.printf("  %s %s\n", p.paint(colors[f.Severity], fmt.Sprintf("%-8s", sev)), p.paint("\x1b[1m", subject))
-	p.printf("           %s\n", f.Message)
+	where := ""
+	if f.Line != objectLine {
+		where = "  " + p.paint(dim, fmt.Sprintf("line %d", f.Line))
+	}
+	p.printf("  %s %s%s\n", p.paint(colors[f.Severity], fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))), p.paint(bold, subject), where)
+	p.printf("%s%s\n", indent, f.Message)
 	if x := f.Exemption; x != nil {
-		p.printf("           %s\n", p.paint("\x1b[36m", exemptionText(x)))
+		p.printf("%s%s\n", indent, p.paint(cyan, exemptionText(x)))
 	}
 	if fix := firstLine(f.Remediation); fix != "" && !f.Exempted {
-		p.printf("           %s %s\n", p.paint("\x1b[32m", "fix:"), fix)
+		p.printf("%s%s %s\n", indent, p.paint(green, "fix:"), fix)
 	}
 }
 
@@ -137,7 +194,7 @@ func writeAudit(p *printer, problems []engine.ExemptionProblem) {
 		p.printf("Exemption audit: no problems\n\n")
 		return
 	}
-	p.printf("%s\n", p.paint("\x1b[1m", "Exemption audit:"))
+	p.printf("%s\n", p.paint(bold, "Exemption audit:"))
 	for _, x := range problems {
 		p.printf("  %s %s: %s\n", p.paint(colors[policy.Medium], fmt.Sprintf("%-12s", x.Problem)), auditSubject(x), x.Message)
 	}
@@ -181,33 +238,43 @@ func describe(e report.InputError) string {
 	return fmt.Sprintf("%s: document %d: %s", e.File, e.Document, e.Message)
 }
 
-func summary(r *report.Report, opts Options) string {
+// summary is the last line: what was checked and found, per severity,
+// against the failure threshold.
+func summary(p *printer, r *report.Report, opts Options) string {
 	s := r.Summary
 	var parts []string
-	for _, sev := range []policy.Severity{policy.Critical, policy.High, policy.Medium, policy.Low} {
+	for _, sev := range severities {
 		if n := s.BySeverity[sev]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+			parts = append(parts, p.paint(colors[sev], fmt.Sprintf("%d %s", n, sev)))
 		}
 	}
-	line := fmt.Sprintf("%d objects checked, %d findings", s.Objects, s.Findings)
+	line := count(s.Objects, "object") + " checked, " + count(s.Findings, "finding")
 	if len(parts) > 0 {
 		line += " (" + strings.Join(parts, ", ") + ")"
 	}
 	line += fmt.Sprintf(", %d at or above %s", s.Failing, s.FailOn)
 	if s.Exempted > 0 {
 		line += fmt.Sprintf(", %d exempted", s.Exempted)
-		if !opts.ShowExempted {
+		if !opts.ShowExempted && !opts.Quiet {
 			line += " (--show-exempted lists them)"
 		}
 	}
 	if len(r.Audit) > 0 {
-		line += fmt.Sprintf(", %d exemption problems", len(r.Audit))
+		line += ", " + count(len(r.Audit), "exemption problem")
 	}
 	if s.Skipped > 0 {
-		line += fmt.Sprintf(", %d documents skipped", s.Skipped)
+		line += ", " + count(s.Skipped, "document") + " skipped"
 	}
 	if s.Errors > 0 {
-		line += fmt.Sprintf(", %d input errors", s.Errors)
+		line += ", " + count(s.Errors, "input error")
 	}
 	return line
+}
+
+// count says n things in English: 1 object, 2 objects.
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

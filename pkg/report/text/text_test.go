@@ -34,21 +34,82 @@ func TestGroupsByObjectWithFixAndSummary(t *testing.T) {
 	if err := text.Write(&buf, sample(), text.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	out := buf.String()
-	if strings.Count(out, "Deployment shop/api") != 1 {
-		t.Errorf("object header not printed once:\n%s", out)
+	want := `Deployment shop/api  d.yaml:3
+  HIGH     memory-request-missing (container app)
+           no memory
+           fix: Set it.
+  HIGH     single-replica
+           one replica
+           was exempted until 2026-12-31 (expired; configuration line 7): singleton
+  MEDIUM   liveness-probe-missing (container app)
+           no liveness
+
+skipped: values.yaml: document 1: not a Kubernetes object
+1 object checked, 3 findings (2 high, 1 medium), 2 at or above high, 1 exempted (--show-exempted lists them), 1 document skipped
+`
+	if got := buf.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
-	for _, want := range []string{"d.yaml:3", "HIGH", "memory-request-missing (container app)", "fix: Set it.", "skipped: values.yaml: document 1",
-		"1 objects checked, 3 findings (2 high, 1 medium), 2 at or above high, 1 exempted (--show-exempted lists them), 1 documents skipped"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
+}
+
+// Findings of one object are together and most severe first whatever
+// their order, and one about a field names its line.
+func TestObjectsInOrderMostSevereFirst(t *testing.T) {
+	api := engine.ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "api"}
+	pdb := engine.ObjectRef{Kind: "PodDisruptionBudget", Namespace: "shop", Name: "api"}
+	findings := []engine.Finding{
+		{Rule: "a-low", Severity: policy.Low, Message: "m1", Object: api, File: "all.yaml", Line: 1, ObjectLine: 1},
+		{Rule: "b-critical", Severity: policy.Critical, Message: "m2", Object: api, Container: "app", File: "all.yaml", Line: 14, ObjectLine: 1},
+		{Rule: "pdb-blocks-drain", Severity: policy.High, Message: "m3", Object: pdb, File: "all.yaml", Line: 33, ObjectLine: 30},
+		{Rule: "c-medium", Severity: policy.Medium, Message: "m4", Object: api, File: "all.yaml", Line: 1, ObjectLine: 1},
 	}
-	if strings.Contains(out, "More detail") || strings.Contains(out, "\x1b[") {
-		t.Errorf("remediation not cut to its first paragraph, or colour without a terminal:\n%s", out)
+	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 2)}, findings, nil, policy.High)
+	var buf bytes.Buffer
+	if err := text.Write(&buf, r, text.Options{}); err != nil {
+		t.Fatal(err)
 	}
-	if strings.Contains(out, "no cpu") {
-		t.Errorf("an exempted finding listed without ShowExempted:\n%s", out)
+	want := `Deployment shop/api  all.yaml:1
+  CRITICAL b-critical (container app)  line 14
+           m2
+  MEDIUM   c-medium
+           m4
+  LOW      a-low
+           m1
+
+PodDisruptionBudget shop/api  all.yaml:30
+  HIGH     pdb-blocks-drain  line 33
+           m3
+
+2 objects checked, 4 findings (1 critical, 1 high, 1 medium, 1 low), 2 at or above high
+`
+	if got := buf.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestQuietWritesErrorsAndSummary(t *testing.T) {
+	r := sample()
+	r.Errors = append(r.Errors, report.InputError{File: "broken.yaml", Document: 2, Message: "yaml: bad indentation"})
+	r.Summary.Errors = 1
+	var buf bytes.Buffer
+	if err := text.Write(&buf, r, text.Options{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := "error: broken.yaml: document 2: yaml: bad indentation\n" +
+		"1 object checked, 3 findings (2 high, 1 medium), 2 at or above high, 1 exempted, 1 document skipped, 1 input error\n"
+	if got := buf.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestNoFindings(t *testing.T) {
+	var buf bytes.Buffer
+	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 4)}, nil, nil, policy.Medium)
+	if err := text.Write(&buf, r, text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "4 objects checked, 0 findings, 0 at or above medium\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
@@ -138,8 +199,9 @@ func TestColourOnlyWhenAsked(t *testing.T) {
 	if err := text.Write(&buf, sample(), text.Options{Color: true}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "\x1b[1;31m") {
-		t.Error("no colour for a high finding when asked")
+	out := buf.String()
+	if !strings.Contains(out, "\x1b[1;31mHIGH    \x1b[0m") || !strings.Contains(out, "(\x1b[1;31m2 high\x1b[0m, \x1b[33m1 medium\x1b[0m)") {
+		t.Errorf("no colour for the severities when asked:\n%q", out)
 	}
 }
 

@@ -37,24 +37,24 @@ import data.lib.prodready.review
 
 pdb := review.object if review.kind == "PodDisruptionBudget"
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "maxUnavailable"]} if {
 	pdb.spec.maxUnavailable == 0
 	msg := "maxUnavailable is 0: no pod it selects may ever be evicted, so every node drain, cluster upgrade and autoscaler scale-down that meets one of them hangs until someone deletes the budget; use maxUnavailable: 1"
 }
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "maxUnavailable"]} if {
 	value := pdb.spec.maxUnavailable
 	disruption.percent(value) == 0
 	msg := sprintf("maxUnavailable is %q: no pod it selects may ever be evicted, so every node drain, cluster upgrade and autoscaler scale-down that meets one of them hangs until someone deletes the budget; use maxUnavailable: 1", [value])
 }
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "minAvailable"]} if {
 	value := pdb.spec.minAvailable
 	disruption.percent(value) >= 100
 	msg := sprintf("minAvailable is %q: every pod it selects must stay available, so none may ever be evicted and every node drain, cluster upgrade and autoscaler scale-down that meets one of them hangs until someone deletes the budget; use maxUnavailable: 1", [value])
 }
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "minAvailable"]} if {
 	not always_blocks
 	value := pdb.spec.minAvailable
 	workloads := disruption.selected_replicated(pdb)

@@ -30,7 +30,7 @@ package prodready.rules.liveness_too_aggressive
 import data.lib.prodready.probes
 import data.lib.prodready.review
 
-findings contains {"msg": msg, "container": container.name} if {
+findings contains {"msg": msg, "container": container.name, "field": ["livenessProbe"]} if {
 	some container in probes.containers
 	probes.has(container, "livenessProbe")
 	threshold := probes.setting(container.livenessProbe, "failureThreshold")

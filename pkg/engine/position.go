@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/prodready/prodready/pkg/manifest"
+)
+
+// A finding says which field it is about with "field", a path of keys and
+// indices ("field": ["spec", "minAvailable"]), and with "container". With a
+// container, "field" is a path into that container ("field":
+// ["livenessProbe"]), so that rules, which see containers by name, need not
+// know where the pod template is or the container's index; without one, a
+// path into the object. A finding with neither is about the whole object.
+
+// locator resolves findings' fields to lines for one object, parsing its
+// document at most once, and only when a finding names a field.
+type locator struct {
+	obj *manifest.Object
+	pos *manifest.Positions
+}
+
+// locate gives the field a finding is about, in words, and the line where
+// it is written (else the line of the deepest part of it that is, else the
+// object's).
+func (l *locator) locate(body map[string]any) (field string, line int) {
+	path, words := l.path(body)
+	if path == nil {
+		return "", l.obj.Line
+	}
+	if l.pos == nil {
+		l.pos = l.obj.Positions()
+	}
+	line, _ = l.pos.Line(path...)
+	return words, line
+}
+
+// path is the finding's field as a path into the object and in words;
+// nil when it names none, or a container the object does not have.
+func (l *locator) path(body map[string]any) ([]any, string) {
+	rel, ok := fieldOf(body["field"])
+	if !ok {
+		return nil, ""
+	}
+	name, _ := body["container"].(string)
+	if name == "" {
+		if len(rel) == 0 {
+			return nil, ""
+		}
+		return rel, words(rel, "")
+	}
+	base, ok := containerPath(l.obj, name)
+	if !ok {
+		return nil, ""
+	}
+	path := append(base, rel...)
+	return path, words(path, name)
+}
+
+// fieldOf reads a finding's "field": absent is the empty path; a value that
+// is not an array of strings and non-negative integers is ignored (ok false).
+func fieldOf(v any) ([]any, bool) {
+	if v == nil {
+		return nil, true
+	}
+	elems, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	path := make([]any, len(elems))
+	for i, e := range elems {
+		switch e := e.(type) {
+		case string:
+			path[i] = e
+		case json.Number:
+			n, err := strconv.Atoi(string(e))
+			if err != nil || n < 0 {
+				return nil, false
+			}
+			path[i] = n
+		default:
+			return nil, false
+		}
+	}
+	return path, true
+}
+
+// containerLists are the fields of a pod spec that hold containers, in the
+// order a name is looked up in.
+var containerLists = []string{"containers", "initContainers", "ephemeralContainers"}
+
+// containerPath is the path to the container named name in obj's pod
+// template, where lib.prodready.workload finds the template for its kind.
+func containerPath(obj *manifest.Object, name string) ([]any, bool) {
+	var spec []any
+	switch obj.Kind {
+	case "Pod":
+		spec = []any{"spec"}
+	case "CronJob":
+		spec = []any{"spec", "jobTemplate", "spec", "template", "spec"}
+	default:
+		spec = []any{"spec", "template", "spec"}
+	}
+	podSpec, ok := dig(obj.Content, spec).(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	for _, list := range containerLists {
+		containers, _ := podSpec[list].([]any)
+		for i, c := range containers {
+			if c, ok := c.(map[string]any); ok && c["name"] == name {
+				return append(spec, list, i), true
+			}
+		}
+	}
+	return nil, false
+}
+
+func dig(v any, path []any) any {
+	for _, key := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[key.(string)]
+	}
+	return v
+}
+
+// words writes a path for people: spec.template.spec.containers[app].resources,
+// with the container (named container) by name, other indices as [2], and
+// keys that are not plain words quoted: metadata.annotations["prodready.dev/exempt"].
+func words(path []any, container string) string {
+	var b strings.Builder
+	for i, elem := range path {
+		switch elem := elem.(type) {
+		case int:
+			if container != "" && i > 0 && isContainerList(path[i-1]) {
+				b.WriteString("[" + container + "]")
+			} else {
+				b.WriteString("[" + strconv.Itoa(elem) + "]")
+			}
+		case string:
+			if plainKey(elem) {
+				if i > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(elem)
+			} else {
+				b.WriteString("[" + strconv.Quote(elem) + "]")
+			}
+		}
+	}
+	return b.String()
+}
+
+func isContainerList(elem any) bool {
+	s, ok := elem.(string)
+	return ok && slices.Contains(containerLists, s)
+}
+
+func plainKey(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
