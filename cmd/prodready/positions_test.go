@@ -54,7 +54,7 @@ func TestFieldsInJSONInput(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %d/%d %s", f.Rule, f.Line, f.ObjectLine, f.Field))
 	}
 	want := []string{
-		"cpu-request-missing 7/1 spec.containers[worker]",
+		"cpu-request-missing 10/1 spec.containers[worker].resources",
 		"memory-limit-no-headroom 11/1 spec.containers[worker].resources.limits.memory",
 	}
 	if !slices.Equal(got, want) {

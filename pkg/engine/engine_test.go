@@ -53,7 +53,7 @@ func TestFindingIsTyped(t *testing.T) {
 	}
 	want := engine.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"}
 	if got.Object != want || got.Container != "app" || got.File != "deploy.yaml" ||
-		got.ObjectLine != 1 || got.Line != 10 || got.Field != "spec.template.spec.containers[app]" ||
+		got.ObjectLine != 1 || got.Line != 10 || got.Field != "spec.template.spec.containers[app].resources" ||
 		got.Severity != policy.High || got.Enforcement != "deny" || got.Message == "" || got.Remediation == "" {
 		t.Errorf("finding %+v", *got)
 	}

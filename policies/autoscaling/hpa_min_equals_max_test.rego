@@ -8,7 +8,7 @@ hpa(spec) := {
 	"spec": object.union({"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "api"}}, spec),
 }
 
-finding(replicas, source, maximum) := {"msg": sprintf("HorizontalPodAutoscaler keeps StatefulSet \"api\" at exactly %s (%s, maxReplicas %v): it can never scale, so a traffic spike finds the workload at the same size while it looks autoscaled; raise maxReplicas to the peak count it may need, or delete the HPA and set spec.replicas", [replicas, source, maximum])}
+finding(replicas, source, maximum) := {"msg": sprintf("HorizontalPodAutoscaler keeps StatefulSet \"api\" at exactly %s (%s, maxReplicas %v): it can never scale, so a traffic spike finds the workload at the same size while it looks autoscaled; raise maxReplicas to the peak count it may need, or delete the HPA and set spec.replicas", [replicas, source, maximum]), "field": ["spec", "maxReplicas"]}
 
 test_fires_when_equal if {
 	hpa_min_equals_max.findings == {finding("4 replicas", "minReplicas 4", 4)} with input as hpa({"minReplicas": 4, "maxReplicas": 4})

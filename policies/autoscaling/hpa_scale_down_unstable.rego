@@ -34,7 +34,7 @@ package prodready.rules.hpa_scale_down_unstable
 import data.lib.prodready.autoscaling
 import data.lib.prodready.review
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "behavior", "scaleDown", "stabilizationWindowSeconds"]} if {
 	hpa := review.object
 	autoscaling.user_hpa(hpa)
 	scale_down := hpa.spec.behavior.scaleDown

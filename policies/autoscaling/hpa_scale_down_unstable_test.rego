@@ -8,7 +8,7 @@ hpa(behavior) := {
 	"spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}, "minReplicas": 3, "maxReplicas": 10, "behavior": behavior},
 }
 
-finding(window, minimum) := {"msg": sprintf("HorizontalPodAutoscaler scales Deployment \"api\" in after a scale-down stabilization window of %vs, shorter than %vs: it removes pods as soon as load dips between bursts and adds them back at the next one, so replicas flap and every cycle pays a cold start; set behavior.scaleDown.stabilizationWindowSeconds to at least %v (the Kubernetes default is 300)", [window, minimum, minimum])}
+finding(window, minimum) := {"msg": sprintf("HorizontalPodAutoscaler scales Deployment \"api\" in after a scale-down stabilization window of %vs, shorter than %vs: it removes pods as soon as load dips between bursts and adds them back at the next one, so replicas flap and every cycle pays a cold start; set behavior.scaleDown.stabilizationWindowSeconds to at least %v (the Kubernetes default is 300)", [window, minimum, minimum]), "field": ["spec", "behavior", "scaleDown", "stabilizationWindowSeconds"]}
 
 test_fires_for_short_window if {
 	h := hpa({"scaleDown": {"stabilizationWindowSeconds": 60, "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}]}})

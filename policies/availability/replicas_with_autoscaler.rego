@@ -33,7 +33,7 @@ import data.lib.prodready.review
 import data.lib.prodready.scaling
 import data.lib.prodready.workload
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "replicas"]} if {
 	obj := review.object
 	workload.workload(obj)
 	replicas := obj.spec.replicas

@@ -27,7 +27,7 @@ check(obj, objs) := result if {
 	result := replicas_with_autoscaler.findings with input as obj with data.inventory as fixtures.inventory(array.concat([obj], objs))
 }
 
-finding(what, replicas, autoscalers) := {"msg": sprintf("%s sets spec.replicas %v while %s scales it: every apply, helm upgrade or GitOps sync resets the count to %v, undoing the autoscaler (a deploy during a peak scales it back in); remove spec.replicas and let the autoscaler's minimum set the floor", [what, replicas, autoscalers, replicas])}
+finding(what, replicas, autoscalers) := {"msg": sprintf("%s sets spec.replicas %v while %s scales it: every apply, helm upgrade or GitOps sync resets the count to %v, undoing the autoscaler (a deploy during a peak scales it back in); remove spec.replicas and let the autoscaler's minimum set the floor", [what, replicas, autoscalers, replicas]), "field": ["spec", "replicas"]}
 
 test_fires_with_hpa if {
 	check(deployment(3), [hpa("Deployment", 3)]) == {finding("Deployment api", 3, "HorizontalPodAutoscaler api (3-10 replicas)")}

@@ -38,7 +38,7 @@ import data.lib.prodready.workload
 
 kinds := {"Deployment", "StatefulSet", "Rollout"}
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "replicas"]} if {
 	obj := review.object
 	workload.workload(obj)
 	obj.kind in kinds

@@ -26,7 +26,7 @@ scaled_object(spec) := {
 	"spec": object.union({"scaleTargetRef": {"name": "api"}}, spec),
 }
 
-finding(kind, count_text, source, required) := {"msg": sprintf("%s \"api\" runs as few as %s (%s), fewer than the %v required: every rollout, node drain, eviction or crash of that pod is downtime; run at least %v replicas (spec.replicas, or the autoscaler's minimum), spread across zones, with a PodDisruptionBudget", [kind, count_text, source, required, required])}
+finding(kind, count_text, source, required) := {"msg": sprintf("%s \"api\" runs as few as %s (%s), fewer than the %v required: every rollout, node drain, eviction or crash of that pod is downtime; run at least %v replicas (spec.replicas, or the autoscaler's minimum), spread across zones, with a PodDisruptionBudget", [kind, count_text, source, required, required]), "field": ["spec", "replicas"]}
 
 check(obj, objs) := result if {
 	result := single_replica.findings with input as obj with data.inventory as fixtures.inventory(objs)

@@ -18,23 +18,23 @@ msg(name) := sprintf("container %q has no CPU request or limit: the scheduler co
 
 test_fires_without_requests_or_limits if {
 	result := cpu_request_missing.findings with input as deployment([{"name": "app", "image": "app:1"}])
-	result == {{"msg": msg("app"), "container": "app"}}
+	result == {{"msg": msg("app"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_for_memory_only_resources if {
 	result := cpu_request_missing.findings with input as deployment([{"name": "app", "resources": {"requests": {"memory": "256Mi"}, "limits": {"memory": "512Mi"}}}])
-	result == {{"msg": msg("app"), "container": "app"}}
+	result == {{"msg": msg("app"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_for_null_cpu_request if {
 	result := cpu_request_missing.findings with input as deployment([{"name": "app", "resources": {"requests": {"cpu": null}}}])
-	result == {{"msg": msg("app"), "container": "app"}}
+	result == {{"msg": msg("app"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_for_init_container if {
 	obj := with_init_containers(deployment([{"name": "app", "resources": {"requests": {"cpu": "100m"}}}]), [{"name": "migrate"}])
 	result := cpu_request_missing.findings with input as obj
-	result == {{"msg": msg("migrate"), "container": "migrate"}}
+	result == {{"msg": msg("migrate"), "container": "migrate", "field": ["resources"]}}
 }
 
 test_fires_once_per_container if {
@@ -53,18 +53,18 @@ test_fires_on_batch_workloads if {
 		"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "report", "namespace": "shop"},
 		"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "report"}]}}}}},
 	}
-	cpu_request_missing.findings == {{"msg": msg("backfill"), "container": "backfill"}} with input as job
-	cpu_request_missing.findings == {{"msg": msg("report"), "container": "report"}} with input as cronjob
+	cpu_request_missing.findings == {{"msg": msg("backfill"), "container": "backfill", "field": ["resources"]}} with input as job
+	cpu_request_missing.findings == {{"msg": msg("report"), "container": "report", "field": ["resources"]}} with input as cronjob
 }
 
 test_fires_on_bare_pod if {
 	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c"}]}}
-	cpu_request_missing.findings == {{"msg": msg("c"), "container": "c"}} with input as pod
+	cpu_request_missing.findings == {{"msg": msg("c"), "container": "c", "field": ["resources"]}} with input as pod
 }
 
 test_fires_under_gatekeeper_review if {
 	review := {"review": {"object": deployment([{"name": "app"}])}, "parameters": {}}
-	cpu_request_missing.findings == {{"msg": msg("app"), "container": "app"}} with input as review
+	cpu_request_missing.findings == {{"msg": msg("app"), "container": "app", "field": ["resources"]}} with input as review
 }
 
 test_passes_with_request if {

@@ -33,30 +33,30 @@ container_default := {"type": "Container", "default": {"cpu": "500m", "memory": 
 
 test_fires_without_limit if {
 	result := memory_limit_missing.findings with input as deployment([requested("app")])
-	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app"}}
+	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_without_any_resources if {
 	result := memory_limit_missing.findings with input as deployment([{"name": "app", "image": "app:1"}])
-	result == {{"msg": msg("app"), "container": "app"}}
+	result == {{"msg": msg("app"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_with_cpu_limit_only if {
 	result := memory_limit_missing.findings with input as deployment([{"name": "app", "resources": {"limits": {"cpu": "1"}}}])
-	result == {{"msg": msg("app"), "container": "app"}}
+	result == {{"msg": msg("app"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_with_null_limit if {
 	result := memory_limit_missing.findings with input as deployment([{"name": "app", "resources": {"requests": {"memory": "1Gi"}, "limits": {"memory": null}}}])
-	result == {{"msg": msg_with_request("app", "1Gi"), "container": "app"}}
+	result == {{"msg": msg_with_request("app", "1Gi"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_for_each_container if {
 	obj := deployment([requested("app"), {"name": "proxy"}, {"name": "ok", "resources": {"limits": {"memory": "1Gi"}}}])
 	result := memory_limit_missing.findings with input as obj
 	result == {
-		{"msg": msg_with_request("app", "512Mi"), "container": "app"},
-		{"msg": msg("proxy"), "container": "proxy"},
+		{"msg": msg_with_request("app", "512Mi"), "container": "app", "field": ["resources"]},
+		{"msg": msg("proxy"), "container": "proxy", "field": ["resources"]},
 	}
 }
 
@@ -65,27 +65,27 @@ test_fires_on_cronjob_template if {
 		"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "report", "namespace": "shop"},
 		"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [requested("report")]}}}}},
 	}
-	memory_limit_missing.findings == {{"msg": msg_with_request("report", "512Mi"), "container": "report"}} with input as cronjob
+	memory_limit_missing.findings == {{"msg": msg_with_request("report", "512Mi"), "container": "report", "field": ["resources"]}} with input as cronjob
 }
 
 test_fires_with_limit_range_in_another_namespace if {
 	result := memory_limit_missing.findings with input as deployment([requested("app")])
 		with data.inventory as inventory("other", [container_default])
-	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app"}}
+	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_with_limit_range_default_request_only if {
 	item := {"type": "Container", "defaultRequest": {"memory": "256Mi"}}
 	result := memory_limit_missing.findings with input as deployment([requested("app")])
 		with data.inventory as inventory("shop", [item])
-	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app"}}
+	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_with_limit_range_default_cpu_only if {
 	item := {"type": "Container", "default": {"cpu": "1"}, "max": {"cpu": "2"}}
 	result := memory_limit_missing.findings with input as deployment([requested("app")])
 		with data.inventory as inventory("shop", [item])
-	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app"}}
+	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_with_limit_range_of_pod_type if {
@@ -93,14 +93,14 @@ test_fires_with_limit_range_of_pod_type if {
 	item := {"type": "Pod", "max": {"memory": "4Gi"}}
 	result := memory_limit_missing.findings with input as deployment([requested("app")])
 		with data.inventory as inventory("shop", [item])
-	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app"}}
+	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app", "field": ["resources"]}}
 }
 
 test_fires_under_gatekeeper_review if {
 	review := {"review": {"object": deployment([requested("app")])}, "parameters": {}}
 	result := memory_limit_missing.findings with input as review
 		with data.inventory as inventory("other", [container_default])
-	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app"}}
+	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app", "field": ["resources"]}}
 }
 
 test_passes_with_limit if {

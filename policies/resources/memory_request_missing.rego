@@ -22,6 +22,7 @@ import data.lib.prodready.workload
 findings contains {
 	"msg": sprintf("container %q has no memory request or limit: it is BestEffort and evicted first under memory pressure", [container.name]),
 	"container": container.name,
+	"field": ["resources"],
 } if {
 	some container in workload.all_containers
 	not resources.has_request_or_limit(container, "memory")

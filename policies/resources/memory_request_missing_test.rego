@@ -11,7 +11,7 @@ deployment(containers) := {
 
 test_fires_without_requests_or_limits if {
 	result := memory_request_missing.findings with input as deployment([{"name": "app", "image": "app:1"}])
-	result == {{"msg": "container \"app\" has no memory request or limit: it is BestEffort and evicted first under memory pressure", "container": "app"}}
+	result == {{"msg": "container \"app\" has no memory request or limit: it is BestEffort and evicted first under memory pressure", "container": "app", "field": ["resources"]}}
 }
 
 test_fires_for_cpu_only_requests if {
@@ -81,4 +81,12 @@ test_fires_on_argo_rollout if {
 		{"op": "replace", "path": "/apiVersion", "value": "argoproj.io/v1alpha1"},
 	])
 	count(memory_request_missing.findings) == 1 with input as obj
+}
+
+test_points_at_the_resources if {
+	memory_request_missing.findings == {{
+		"msg": "container \"app\" has no memory request or limit: it is BestEffort and evicted first under memory pressure",
+		"container": "app",
+		"field": ["resources"],
+	}} with input as deployment([{"name": "app", "resources": {"requests": {"cpu": "100m"}}}])
 }

@@ -26,7 +26,7 @@ package prodready.rules.hpa_min_equals_max
 import data.lib.prodready.autoscaling
 import data.lib.prodready.review
 
-findings contains {"msg": msg} if {
+findings contains {"msg": msg, "field": ["spec", "maxReplicas"]} if {
 	hpa := review.object
 	autoscaling.user_hpa(hpa)
 	maximum := hpa.spec.maxReplicas

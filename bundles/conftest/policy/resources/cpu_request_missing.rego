@@ -25,6 +25,7 @@ import data.lib.prodready.workload
 findings contains {
 	"msg": sprintf("container %q has no CPU request or limit: the scheduler counts it as using no CPU and, under contention, it gets the minimum CPU share and starves; set resources.requests.cpu to its typical usage", [container.name]),
 	"container": container.name,
+	"field": ["resources"],
 } if {
 	some container in workload.all_containers
 	not resources.has_request_or_limit(container, "cpu")

@@ -29,7 +29,7 @@ import data.lib.prodready.resources
 import data.lib.prodready.review
 import data.lib.prodready.workload
 
-findings contains {"msg": msg, "container": container.name} if {
+findings contains {"msg": msg, "container": container.name, "field": ["resources"]} if {
 	some container in workload.containers
 	not resources.has_limit(container, "memory")
 	not limit_range_default
