@@ -36,16 +36,9 @@ controlled_by_workload(obj) if {
 	owner.kind in inventory.workload_kinds
 }
 
-# min_replicas(obj) is obj's effective minimum replicas (scaling.min_replicas),
-# with an explicit null counted as unset (1).
-min_replicas(obj) := n if {
-	n := scaling.min_replicas(obj)
-	is_number(n)
-} else := 1
-
-# min_replicas_source(obj) says where min_replicas(obj) comes from, in words.
+# min_replicas_source(obj) says where scaling.min_replicas(obj) comes from, in words.
 min_replicas_source(obj) := sources[0] if {
-	n := min_replicas(obj)
+	n := scaling.min_replicas(obj)
 	sources := sort(array.concat(
 		[s |
 			some hpa in scaling.hpas(obj)

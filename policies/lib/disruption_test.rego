@@ -2,6 +2,7 @@ package lib.prodready.disruption_test
 
 import data.lib.prodready.disruption
 import data.lib.prodready.fixtures
+import data.lib.prodready.scaling
 
 deployment(name, replicas, labels) := {
 	"apiVersion": "apps/v1", "kind": "Deployment",
@@ -47,18 +48,18 @@ test_replica_set_of_a_deployment_is_not_replicated if {
 }
 
 test_min_replicas_and_source if {
-	disruption.min_replicas(api) == 3 with data.inventory as {}
+	scaling.min_replicas(api) == 3 with data.inventory as {}
 	disruption.min_replicas_source(api) == "spec.replicas" with data.inventory as {}
 	unset := json.remove(api, ["spec/replicas"])
-	disruption.min_replicas(unset) == 1 with data.inventory as {}
+	scaling.min_replicas(unset) == 1 with data.inventory as {}
 	disruption.min_replicas_source(unset) == "spec.replicas unset, which defaults to 1" with data.inventory as {}
 	null_replicas := json.patch(api, [{"op": "replace", "path": "/spec/replicas", "value": null}])
-	disruption.min_replicas(null_replicas) == 1 with data.inventory as {}
+	scaling.min_replicas(null_replicas) == 1 with data.inventory as {}
 }
 
 test_min_replicas_source_names_the_autoscaler if {
 	inv := fixtures.inventory([api, hpa("api", 2, 10), hpa("api-burst", 4, 20)])
-	disruption.min_replicas(api) == 2 with data.inventory as inv
+	scaling.min_replicas(api) == 2 with data.inventory as inv
 	disruption.min_replicas_source(api) == "minReplicas of HorizontalPodAutoscaler api" with data.inventory as inv
 	so_inv := fixtures.inventory([api, scaled_object({"minReplicaCount": 2})])
 	disruption.min_replicas_source(api) == "minReplicaCount of ScaledObject api" with data.inventory as so_inv

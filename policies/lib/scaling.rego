@@ -40,12 +40,19 @@ autoscaled(obj) if count(scaled_objects(obj)) > 0
 
 # min_replicas(obj) is obj's effective minimum replicas: the smallest
 # minReplicas of an HPA (unset = 1) or minReplicaCount of a ScaledObject
-# (unset = 0) targeting it, else spec.replicas (unset = 1).
+# (unset = 0) targeting it, else spec.replicas (unset = 1). A field set to
+# null (as Helm renders an unset value) counts as unset, as in the API server.
 min_replicas(obj) := min(autoscaler_minimums(obj)) if {
 	count(autoscaler_minimums(obj)) > 0
-} else := object.get(obj, ["spec", "replicas"], 1)
+} else := number_at(obj, ["spec", "replicas"], 1)
 
-autoscaler_minimums(obj) := {n | some hpa in hpas(obj); n := object.get(hpa, ["spec", "minReplicas"], 1)} | {n |
+autoscaler_minimums(obj) := {n | some hpa in hpas(obj); n := number_at(hpa, ["spec", "minReplicas"], 1)} | {n |
 	some so in scaled_objects(obj)
-	n := object.get(so, ["spec", "minReplicaCount"], 0)
+	n := number_at(so, ["spec", "minReplicaCount"], 0)
 }
+
+# number_at(obj, path, otherwise) is the number at path, else otherwise.
+number_at(obj, path, otherwise) := n if {
+	n := object.get(obj, path, otherwise)
+	is_number(n)
+} else := otherwise

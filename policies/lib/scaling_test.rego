@@ -17,12 +17,18 @@ hpa(name, target_kind, target_name, min) := {
 
 scaled_object(spec) := {"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject", "metadata": {"name": "so", "namespace": "shop"}, "spec": spec}
 
-
 inv(objs) := fixtures.inventory(objs)
 
 test_min_replicas_from_spec if {
 	scaling.min_replicas(deployment) == 4 with data.inventory as inv([deployment])
 	scaling.min_replicas(json.remove(deployment, ["spec/replicas"])) == 1 with data.inventory as {}
+}
+
+test_null_counts_as_unset if {
+	scaling.min_replicas(json.patch(deployment, [{"op": "replace", "path": "/spec/replicas", "value": null}])) == 1 with data.inventory as {}
+	scaling.min_replicas(deployment) == 1 with data.inventory as inv([deployment, hpa("h", "Deployment", "api", null)])
+	so := scaled_object({"scaleTargetRef": {"name": "api"}, "minReplicaCount": null})
+	scaling.min_replicas(deployment) == 0 with data.inventory as inv([deployment, so])
 }
 
 test_min_replicas_from_hpa if {

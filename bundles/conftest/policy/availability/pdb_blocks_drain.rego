@@ -34,6 +34,7 @@ package prodready.rules.pdb_blocks_drain
 
 import data.lib.prodready.disruption
 import data.lib.prodready.review
+import data.lib.prodready.scaling
 
 pdb := review.object if review.kind == "PodDisruptionBudget"
 
@@ -58,7 +59,7 @@ findings contains {"msg": msg, "field": ["spec", "minAvailable"]} if {
 	not always_blocks
 	value := pdb.spec.minAvailable
 	workloads := disruption.selected_replicated(pdb)
-	replicas := sum([disruption.min_replicas(obj) | some obj in workloads])
+	replicas := sum([scaling.min_replicas(obj) | some obj in workloads])
 	replicas >= 1
 	kept := disruption.kept(value, replicas)
 	kept >= replicas
@@ -71,7 +72,7 @@ always_blocks if disruption.percent(pdb.spec.maxUnavailable) == 0
 
 always_blocks if disruption.percent(pdb.spec.minAvailable) >= 100
 
-workloads_text(workloads) := concat(", ", sort([sprintf("%s runs at least %v (%s)", [disruption.describe_workload(obj), disruption.min_replicas(obj), disruption.min_replicas_source(obj)]) |
+workloads_text(workloads) := concat(", ", sort([sprintf("%s runs at least %v (%s)", [disruption.describe_workload(obj), scaling.min_replicas(obj), disruption.min_replicas_source(obj)]) |
 	some obj in workloads
 ]))
 

@@ -30,12 +30,13 @@ package prodready.rules.pdb_missing
 
 import data.lib.prodready.disruption
 import data.lib.prodready.review
+import data.lib.prodready.scaling
 import data.lib.prodready.workload
 
 findings contains {"msg": msg} if {
 	obj := review.object
 	disruption.replicated(obj)
-	replicas := disruption.min_replicas(obj)
+	replicas := scaling.min_replicas(obj)
 	replicas >= 2
 	count(disruption.pdbs(obj)) == 0
 	labels := workload.template_labels(obj)
