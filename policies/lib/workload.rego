@@ -3,7 +3,11 @@
 # description: |
 #   The pod template of every workload kind of the catalogue, its containers,
 #   and the workload facts rules share. A Helm test pod (annotation
-#   helm.sh/hook: test, test-success or test-failure) is not a workload.
+#   helm.sh/hook: test, test-success or test-failure) is not a workload, nor
+#   is an object a controller made from its own template (a Pod of a
+#   ReplicaSet, the ReplicaSet of a Deployment, the Job of a CronJob): its
+#   findings belong to the controller, and Gatekeeper's audit would
+#   otherwise repeat them on every copy.
 package lib.prodready.workload
 
 import data.lib.prodready.review
@@ -22,6 +26,14 @@ is_workload if workload(review.object)
 workload(obj) if {
 	workload_kind(obj)
 	not helm_test(obj)
+	not controlled(obj)
+}
+
+# controlled(obj) is true when a controller owns obj (ownerReferences with
+# controller: true), as Kubernetes marks what it creates from a template.
+controlled(obj) if {
+	some owner in obj.metadata.ownerReferences
+	owner.controller == true
 }
 
 workload_kind(obj) if obj.kind in {"Pod", "CronJob"}
