@@ -168,15 +168,23 @@ var clusterScoped = map[string]bool{
 	"CSIDriver": true, "VolumeSnapshotClass": true, "ClusterIssuer": true,
 }
 
-// inventory files the objects of the given kinds the way Gatekeeper syncs them:
-// namespace[ns][apiVersion][kind][name] and cluster[apiVersion][kind][name].
-// A namespaced object without metadata.namespace is filed under "", where
-// the rules look it up by its own (empty) namespace.
+// Inventory is the data.inventory document the cross-object rules read,
+// holding every object of objs: what to PUT to an OPA server running the
+// bundle (PUT /v1/data/inventory) so that it judges as the SDK does.
+func Inventory(objs []*manifest.Object) map[string]any {
+	return inventory(objs, nil)
+}
+
+// inventory files the objects of the given kinds (nil: every kind) the way
+// Gatekeeper syncs them: namespace[ns][apiVersion][kind][name] and
+// cluster[apiVersion][kind][name]. A namespaced object without
+// metadata.namespace is filed under "", where the rules look it up by its
+// own (empty) namespace.
 func inventory(objs []*manifest.Object, kinds map[string]bool) map[string]any {
 	namespaced := map[string]any{}
 	cluster := map[string]any{}
 	for _, obj := range objs {
-		if !kinds[obj.Kind] {
+		if kinds != nil && !kinds[obj.Kind] {
 			continue
 		}
 		root := cluster

@@ -227,12 +227,7 @@ func TestOPARunServes(t *testing.T) {
 	// cross-object rules look up can be pushed to the server.
 	t.Run("with an inventory", func(t *testing.T) {
 		loaded := manifest.Load(context.Background(), []string{filepath.Join(examplesDir, "availability/pdb-missing.yaml")}, manifest.Options{})
-		namespaced := map[string]any{}
-		for _, obj := range loaded.Objects {
-			byName := child(child(child(namespaced, obj.Namespace), obj.APIVersion), obj.Kind)
-			byName[obj.Name] = obj.Content
-		}
-		call(t, http.MethodPut, base+"/v1/data/inventory", map[string]any{"namespace": namespaced, "cluster": map[string]any{}}, nil)
+		call(t, http.MethodPut, base+"/v1/data/inventory", engine.Inventory(loaded.Objects), nil)
 		defer call(t, http.MethodDelete, base+"/v1/data/inventory", nil, nil)
 		for _, obj := range loaded.Objects {
 			want := sdkVerdicts(t, eng, obj, loaded.Objects)
@@ -241,15 +236,6 @@ func TestOPARunServes(t *testing.T) {
 			}
 		}
 	})
-}
-
-func child(m map[string]any, key string) map[string]any {
-	c, ok := m[key].(map[string]any)
-	if !ok {
-		c = map[string]any{}
-		m[key] = c
-	}
-	return c
 }
 
 // startOPA runs `opa run --server` with args on a free local port until the
@@ -344,25 +330,15 @@ not data.lib.prodready.exemption.exempt(rule.id) with input as obj`
 func opaFindings(t *testing.T, opaBin, tarball string, set *policy.Set, paths ...string) map[string]bool {
 	t.Helper()
 	loaded := manifest.Load(context.Background(), paths, manifest.Options{})
-	cluster := map[string]bool{}
-	for _, k := range engine.ClusterScopedKinds() {
-		cluster[k] = true
-	}
-	namespaced, clustered := map[string]any{}, map[string]any{}
 	var objects []any
 	for _, obj := range loaded.Objects {
 		objects = append(objects, obj.Content)
-		if cluster[obj.Kind] {
-			child(child(clustered, obj.APIVersion), obj.Kind)[obj.Name] = obj.Content
-		} else {
-			child(child(child(namespaced, obj.Namespace), obj.APIVersion), obj.Kind)[obj.Name] = obj.Content
-		}
 	}
 	rules := map[string]any{}
 	for _, r := range set.Rules {
 		rules[strings.TrimPrefix(r.Package, policy.RulesPackage+".")] = map[string]any{"id": r.ID, "kinds": r.Kinds}
 	}
-	input, err := json.Marshal(map[string]any{"objects": objects, "rules": rules, "inventory": map[string]any{"namespace": namespaced, "cluster": clustered}})
+	input, err := json.Marshal(map[string]any{"objects": objects, "rules": rules, "inventory": engine.Inventory(loaded.Objects)})
 	if err != nil {
 		t.Fatal(err)
 	}
