@@ -42,11 +42,7 @@ The same options always give byte-identical files.`,
 			if err != nil {
 				return err
 			}
-			set, err := policies.set()
-			if err != nil {
-				return err
-			}
-			cfg, err := configs.load(set)
+			set, cfg, err := library(policies, &configs)
 			if err != nil {
 				return err
 			}

@@ -51,11 +51,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			if quiet && output != "text" {
 				return fmt.Errorf("--quiet is for the text output, not %s", output)
 			}
-			set, err := policies.set()
-			if err != nil {
-				return err
-			}
-			cfg, err := configs.load(set)
+			set, cfg, err := library(policies, &configs)
 			if err != nil {
 				return err
 			}

@@ -51,6 +51,20 @@ func (c *configFlags) load(set *policy.Set) (*config.Config, error) {
 	return config.Load(path, set)
 }
 
+// library loads the rules (built-in plus every --policy directory) and the
+// configuration that tunes them, as check, rules and bundle all need.
+func library(policies policyDirs, configs *configFlags) (*policy.Set, *config.Config, error) {
+	set, err := policies.set()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := configs.load(set)
+	if err != nil {
+		return nil, nil, err
+	}
+	return set, cfg, nil
+}
+
 // parseProfile reads --profile; "" leaves the profile to the configuration
 // (else baseline).
 func parseProfile(s string) (policy.Profile, error) {

@@ -21,15 +21,11 @@ func newRules() *cobra.Command {
 		Short: "List the rule catalogue, read from the policies' METADATA, with each rule's source",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := policies.set()
-			if err != nil {
-				return err
-			}
 			prof, err := parseProfile(profile)
 			if err != nil {
 				return err
 			}
-			cfg, err := configs.load(set)
+			set, cfg, err := library(policies, &configs)
 			if err != nil {
 				return err
 			}
