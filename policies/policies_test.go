@@ -47,7 +47,11 @@ func runRegoTests(t *testing.T, set *policy.Set) {
 	for name, m := range set.Modules {
 		modules[name] = m
 	}
-	for name, m := range set.Tests {
+	tests, err := set.ParseTests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range tests {
 		modules[name] = m
 	}
 	store := inmem.NewFromObject(map[string]any{"lib": map[string]any{"parameters": set.Parameters()}})

@@ -78,11 +78,11 @@ func Merge(base *Set, team ...*Set) (*Set, error) {
 			merged.Modules[name] = mod
 			merged.Sources[name] = t.Sources[name]
 		}
-		for name, mod := range t.Tests {
+		for name, src := range t.Tests {
 			if _, taken := merged.Tests[name]; taken {
 				return nil, fmt.Errorf("%s: two policy sources have a test of this name (is a source given twice?)", name)
 			}
-			merged.Tests[name] = mod
+			merged.Tests[name] = src
 		}
 	}
 	sort.Slice(merged.Rules, func(i, j int) bool { return merged.Rules[i].ID < merged.Rules[j].ID })

@@ -12,9 +12,11 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -138,8 +140,10 @@ type Set struct {
 	Modules map[string]*ast.Module
 	// Sources are the text of Modules, by file name: what bundles ship.
 	Sources map[string]string
-	// Tests are the _test.rego modules, by file name.
-	Tests map[string]*ast.Module
+	// Tests are the text of the _test.rego files, by file name. They are
+	// parsed only to run them (ParseTests): checking manifests never reads
+	// them, and they are most of the library's text.
+	Tests map[string]string
 	// Rules are sorted by ID.
 	Rules []Rule
 }
@@ -197,18 +201,23 @@ func readFiles(fsys fs.FS, prefix string) (map[string]string, error) {
 }
 
 func parse(files map[string]string, source string) (*Set, error) {
-	set := &Set{Modules: map[string]*ast.Module{}, Sources: map[string]string{}, Tests: map[string]*ast.Module{}}
-	// In name order, so that errors are the same from run to run.
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		src := files[name]
-		mod, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			return nil, RegoError(err)
-		}
+	set := &Set{Modules: map[string]*ast.Module{}, Sources: map[string]string{}, Tests: map[string]string{}}
+	var names []string
+	for name, src := range files {
 		if strings.HasSuffix(name, "_test.rego") {
-			set.Tests[name] = mod
+			set.Tests[name] = src
 			continue
 		}
+		names = append(names, name)
+	}
+	// In name order, so that errors are the same from run to run.
+	slices.Sort(names)
+	mods, err := parseAll(names, files)
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range names {
+		src, mod := files[name], mods[i]
 		set.Modules[name] = mod
 		set.Sources[name] = src
 		rule, ok, err := ruleOf(name, mod)
@@ -234,6 +243,54 @@ func parse(files map[string]string, source string) (*Set, error) {
 		packages[r.Package] = r.File
 	}
 	return set, nil
+}
+
+// parseAll parses the named files on every core: parsing is most of the
+// time a process takes to start checking.
+func parseAll(names []string, files map[string]string) ([]*ast.Module, error) {
+	mods := make([]*ast.Module, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				mods[i], errs[i] = parseModule(names[i], files[names[i]])
+			}
+		})
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first by name
+		}
+	}
+	return mods, nil
+}
+
+func parseModule(name, src string) (*ast.Module, error) {
+	mod, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, RegoError(err)
+	}
+	return mod, nil
+}
+
+// ParseTests parses the set's tests, by file name.
+func (s *Set) ParseTests() (map[string]*ast.Module, error) {
+	tests := make(map[string]*ast.Module, len(s.Tests))
+	for _, name := range slices.Sorted(maps.Keys(s.Tests)) {
+		mod, err := parseModule(name, s.Tests[name])
+		if err != nil {
+			return nil, err
+		}
+		tests[name] = mod
+	}
+	return tests, nil
 }
 
 // RegoError lists OPA's parse or compile errors one per line, each as

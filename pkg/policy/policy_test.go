@@ -196,7 +196,7 @@ func TestMergeAddsAndReplaces(t *testing.T) {
 			t.Errorf("%s missing from the merged set", name)
 		}
 	}
-	if merged.Tests["team/policy/new_test.rego"] == nil {
+	if merged.Tests["team/policy/new_test.rego"] == "" {
 		t.Error("team test missing")
 	}
 	if c, _ := merged.Rule("cpu-request-missing"); c.Source != policy.BuiltinSource {
