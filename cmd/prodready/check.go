@@ -57,7 +57,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			}
 			var prog *progress // started once the engine is compiled
 			eng, err := engine.New(engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(timeout),
-				engine.WithProgress(func(done int) { prog.evaluated(done) }))
+				engine.WithProgress(func(done, total int) { prog.evaluated(done, total) }))
 			if err != nil {
 				return err
 			}
@@ -65,9 +65,9 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			if !quiet {
 				prog = startProgress(cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr()))
 			}
-			loaded := manifest.Load(ctx, args, manifest.Options{Stdin: stdin, Progress: prog.loaded})
-			prog.evaluating(len(loaded.Objects))
-			findings, evalErr := eng.Evaluate(ctx, loaded.Objects)
+			// Rules run while the input is read; only the objects that
+			// cross-object rules need are kept until the end.
+			loaded, findings, evalErr := eng.Check(ctx, args, manifest.Options{Stdin: stdin, Progress: prog.loaded})
 			prog.finish()
 			rep := report.New(loaded, findings, evalErr, threshold)
 			if auditExemptions {

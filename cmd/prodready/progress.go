@@ -15,8 +15,9 @@ const progressMin = 2000
 // progressInterval is how often the progress line is rewritten.
 var progressInterval = 100 * time.Millisecond
 
-// progress shows on a terminal how far a check has got: documents read,
-// then objects evaluated of all, on one line rewritten in place and cleared
+// progress shows on a terminal how far a check has got: documents read
+// (single-object rules run as they are read), then, in the pass of the
+// cross-object rules, objects done of all, on one line rewritten in place and cleared
 // at the end. The loader and the engine only store counts; a ticker writes.
 // A nil *progress shows nothing.
 type progress struct {
@@ -56,17 +57,11 @@ func (p *progress) loaded(docs int) {
 	}
 }
 
-// evaluating records that evaluation of total objects began.
-func (p *progress) evaluating(total int) {
-	if p != nil {
-		p.total.Store(int64(total))
-	}
-}
-
-// evaluated records the objects evaluated so far.
-func (p *progress) evaluated(done int) {
+// evaluated records the objects evaluated so far, of total.
+func (p *progress) evaluated(done, total int) {
 	if p != nil {
 		p.done.Store(int64(done))
+		p.total.Store(int64(total))
 	}
 }
 
@@ -74,7 +69,7 @@ func (p *progress) render() {
 	var line string
 	switch read, total := p.read.Load(), p.total.Load(); {
 	case total > 0 && (total >= progressMin || p.shown):
-		line = fmt.Sprintf("checking: %d of %d objects", p.done.Load(), total)
+		line = fmt.Sprintf("checking across objects: %d of %d objects", p.done.Load(), total)
 	case total == 0 && read >= progressMin:
 		line = fmt.Sprintf("reading: %d documents", read)
 	default:

@@ -20,17 +20,16 @@ func TestProgressLine(t *testing.T) {
 	}
 	p.loaded(progressMin)
 	p.render()
-	p.evaluating(progressMin - 5) // some documents were not objects: still shown, once begun
-	p.evaluated(7)
+	p.evaluated(7, progressMin-5) // some documents were not objects: still shown, once begun
 	p.render()
-	want := "\rreading: 2000 documents\x1b[K\rchecking: 7 of 1995 objects\x1b[K"
+	want := "\rreading: 2000 documents\x1b[K\rchecking across objects: 7 of 1995 objects\x1b[K"
 	if buf.String() != want {
 		t.Errorf("progress %q, want %q", buf.String(), want)
 	}
 
 	buf.Reset()
 	few := &progress{w: &buf}
-	few.evaluating(10)
+	few.evaluated(0, 10)
 	few.render()
 	if buf.Len() != 0 {
 		t.Errorf("progress for 10 objects: %q", buf.String())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,14 +45,14 @@ var errDeadline = errors.New("deadline exceeded")
 type evaluation struct {
 	e     *Engine
 	store storage.Store
-	all   rego.PreparedEvalQuery
 	// now is the time exemptions expire by (time.now_ns).
 	now time.Time
 
 	mu sync.Mutex
-	// single are the queries of one rule each, by rule ID, prepared
-	// when first needed: only objects that fail or time out need them.
-	single map[string]rego.PreparedEvalQuery
+	// queries are the findings queries of lists of rules, by their IDs
+	// joined with commas (a kind's rules, or one rule when they fail or
+	// time out), prepared when first needed.
+	queries map[string]rego.PreparedEvalQuery
 	// abandoned are the rules that did not finish, by ID.
 	abandoned map[string]*abandonment
 }
@@ -64,12 +65,7 @@ type abandonment struct {
 }
 
 func (e *Engine) newEvaluation(ctx context.Context, store storage.Store) (*evaluation, error) {
-	ev := &evaluation{e: e, store: store, single: map[string]rego.PreparedEvalQuery{}, abandoned: map[string]*abandonment{}}
-	var err error
-	if ev.all, err = ev.prepare(ctx, findingsQuery); err != nil {
-		return nil, fmt.Errorf("preparing query: %w", err)
-	}
-	return ev, nil
+	return &evaluation{e: e, store: store, now: e.clock(), queries: map[string]rego.PreparedEvalQuery{}, abandoned: map[string]*abandonment{}}, nil
 }
 
 func (ev *evaluation) prepare(ctx context.Context, query ast.Body) (rego.PreparedEvalQuery, error) {
@@ -81,16 +77,16 @@ func (ev *evaluation) prepare(ctx context.Context, query ast.Body) (rego.Prepare
 	).PrepareForEval(ctx)
 }
 
-// object evaluates every enabled rule on obj, with one query while no rule
-// has failed or been abandoned, else rule by rule.
-func (ev *evaluation) object(ctx context.Context, obj *manifest.Object) ([]Finding, error) {
+// object evaluates rules on obj, with one query while no rule has failed
+// or been abandoned, else rule by rule.
+func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules []policy.Rule) ([]Finding, error) {
 	where := fmt.Sprintf("%s: document %d: %s", obj.File, obj.Doc, refOf(obj))
-	input, err := ast.InterfaceToValue(obj.Content)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", where, err)
-	}
 	if !ev.anyAbandoned() {
-		rs, err := ev.run(ctx, ev.all, input)
+		query, err := ev.query(ctx, rules)
+		if err != nil {
+			return nil, err
+		}
+		rs, err := ev.run(ctx, query, obj.Value)
 		if err == nil {
 			return ev.e.findings(obj, rs), nil
 		}
@@ -100,15 +96,15 @@ func (ev *evaluation) object(ctx context.Context, obj *manifest.Object) ([]Findi
 	}
 	var findings []Finding
 	var errs []error
-	for _, rule := range ev.e.rules {
-		if !ev.e.reporters[obj.Kind][rule.ID] || ev.skip(rule.ID) {
+	for _, rule := range rules {
+		if ev.skip(rule.ID) {
 			continue
 		}
-		query, err := ev.query(ctx, rule)
+		query, err := ev.query(ctx, []policy.Rule{rule})
 		if err != nil {
 			return findings, err
 		}
-		rs, err := ev.run(ctx, query, input)
+		rs, err := ev.run(ctx, query, obj.Value)
 		switch {
 		case err == nil:
 			findings = append(findings, ev.e.findings(obj, rs)...)
@@ -139,20 +135,28 @@ func (ev *evaluation) run(ctx context.Context, query rego.PreparedEvalQuery, inp
 	return rs, err
 }
 
-// query is the findings query of rule alone.
-func (ev *evaluation) query(ctx context.Context, rule policy.Rule) (rego.PreparedEvalQuery, error) {
+// query is the findings query of rules: it evaluates their packages
+// alone, binding rule (the package's last name) and finding, and the
+// object's exemptions.
+func (ev *evaluation) query(ctx context.Context, rules []policy.Rule) (rego.PreparedEvalQuery, error) {
+	ids := make([]string, len(rules))
+	names := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+		names[i] = strconv.Quote(strings.TrimPrefix(r.Package, policy.RulesPackage+"."))
+	}
+	key := strings.Join(ids, ",")
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
-	if q, ok := ev.single[rule.ID]; ok {
+	if q, ok := ev.queries[key]; ok {
 		return q, nil
 	}
-	// Binding rule as findingsQuery does lets findings() read both alike.
-	body := withExemptions(fmt.Sprintf("rule := %q; data.%s[rule].findings[finding]", strings.TrimPrefix(rule.Package, policy.RulesPackage+"."), policy.RulesPackage))
+	body := withExemptions(fmt.Sprintf("some rule in [%s]; finding := data.%s[rule].findings[_]", strings.Join(names, ", "), policy.RulesPackage))
 	q, err := ev.prepare(ctx, body)
 	if err != nil {
-		return q, fmt.Errorf("preparing the query of rule %s: %w", rule.ID, err)
+		return q, fmt.Errorf("preparing the query of rules %s: %w", key, err)
 	}
-	ev.single[rule.ID] = q
+	ev.queries[key] = q
 	return q, nil
 }
 

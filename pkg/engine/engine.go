@@ -10,19 +10,15 @@
 package engine
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/manifest"
@@ -77,18 +73,28 @@ type Engine struct {
 	rules      []policy.Rule
 	byPackage  map[string]policy.Rule
 	parameters map[string]any
-	indexed    map[string]bool
+	// indexed are the kinds filed in data.inventory; nil: every kind.
+	indexed map[string]bool
 	// reporters are, by object kind, the IDs of the enabled rules that
 	// report on that kind (their METADATA kinds).
 	reporters map[string]map[string]bool
-	workers   int
-	timeout   time.Duration
+	// byKind are the same rules by the pass they run in.
+	byKind  map[string]kindRules
+	workers int
+	timeout time.Duration
 	// exemptions are the configuration's and WithExemptions', in order;
 	// exemptionsData the same as the Rego reads them, data.lib.exemptions.
 	exemptions     []config.Exemption
 	exemptionsData []any
 	clock          func() time.Time
-	progress       func(done int)
+	progress       func(done, total int)
+}
+
+// kindRules are the enabled rules that report on a kind: alone, those that
+// judge an object by itself, run as soon as it is read; across, those that
+// look up other objects in data.inventory, run once every object is filed.
+type kindRules struct {
+	alone, across []policy.Rule
 }
 
 type options struct {
@@ -103,7 +109,7 @@ type options struct {
 
 	exemptions []config.Exemption
 	clock      func() time.Time
-	progress   func(done int)
+	progress   func(done, total int)
 }
 
 // teamPolicy is a WithPolicyFS library.
@@ -126,10 +132,12 @@ func WithWorkers(n int) Option {
 	return func(o *options) { o.workers = n }
 }
 
-// WithProgress has Evaluate call progress with the number of its objects
-// done so far (of all it was given), once at the start and after each
-// one, from the goroutine that called Evaluate: keep it cheap.
-func WithProgress(progress func(done int)) Option {
+// WithProgress has Evaluate and Check call progress with the number of
+// objects whose rules have all run and the number of objects: Evaluate
+// from the start, Check once every object is read (until then, the
+// loader's progress says how far it is). Calls come one at a time from the
+// evaluating goroutines: keep it cheap.
+func WithProgress(progress func(done, total int)) Option {
 	return func(o *options) { o.progress = progress }
 }
 
@@ -219,6 +227,25 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("compiling policies: %w", sandboxErrors(e.compiler.Errors))
 	}
 	e.indexed = lookedUpKinds(e.compiler)
+	across, err := acrossRules(e.compiler, e.rules)
+	if err != nil {
+		return nil, err
+	}
+	if across.wholeInventory {
+		e.indexed = nil
+	}
+	e.byKind = map[string]kindRules{}
+	for _, r := range e.rules {
+		for _, kind := range r.Kinds {
+			k := e.byKind[kind]
+			if across.rules[r.ID] {
+				k.across = append(k.across, r)
+			} else {
+				k.alone = append(k.alone, r)
+			}
+			e.byKind[kind] = k
+		}
+	}
 	return e, nil
 }
 
@@ -271,89 +298,6 @@ func sandboxErrors(errs ast.Errors) error {
 		}
 	}
 	return policy.RegoError(errs)
-}
-
-var findingsQuery = withExemptions("data.prodready.rules[rule].findings[finding]")
-
-// Evaluate runs every enabled rule on objs. Cross-object rules see all of
-// objs. Objects of a kind no enabled rule reports on are not evaluated (only
-// looked up), and a rule's findings are only on the kinds it declares.
-// Findings are sorted by file, object (its line), rule, container and line.
-func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, error) {
-	store := inmem.NewFromObjectWithOpts(map[string]any{
-		"lib":       map[string]any{"parameters": e.parameters, "exemptions": e.exemptionsData},
-		"inventory": inventory(objs, e.indexed),
-	}, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
-	ev, err := e.newEvaluation(ctx, store)
-	if err != nil {
-		return nil, err
-	}
-	ev.now = e.clock()
-
-	type result struct {
-		findings []Finding
-		err      error
-	}
-	jobs := make(chan *manifest.Object)
-	results := make(chan result)
-	var wg sync.WaitGroup
-	for range e.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for obj := range jobs {
-				fs, err := ev.object(ctx, obj)
-				results <- result{fs, err}
-			}
-		}()
-	}
-	// Objects no rule looks at are done from the start.
-	done := 0
-	for _, obj := range objs {
-		if e.reporters[obj.Kind] == nil {
-			done++
-		}
-	}
-	if e.progress != nil {
-		e.progress(done)
-	}
-	go func() {
-		defer close(jobs)
-		for _, obj := range objs {
-			if e.reporters[obj.Kind] == nil {
-				continue
-			}
-			select {
-			case jobs <- obj:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
-
-	// An object that fails to evaluate does not hide the findings of the others.
-	var findings []Finding
-	var errs []error
-	for r := range results {
-		if e.progress != nil {
-			done++
-			e.progress(done)
-		}
-		findings = append(findings, r.findings...)
-		if r.err != nil {
-			// One error per line of the report: an object's errors are one per rule.
-			errs = append(errs, unjoin(r.err)...)
-		}
-	}
-	sortFindings(findings)
-	if ctx.Err() != nil {
-		return findings, ctx.Err()
-	}
-	return findings, errors.Join(append(errs, ev.notRun()...)...)
 }
 
 // findings turns the results of a findings query on obj into findings.

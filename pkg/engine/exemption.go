@@ -231,11 +231,10 @@ func (e *Engine) AuditExemptions(ctx context.Context, objs []*manifest.Object, f
 		if !annotated(obj) && (len(found) == 0 || len(e.exemptions) == 0) {
 			continue
 		}
-		input, err := ast.InterfaceToValue(obj.Content)
-		if err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", obj.File, obj.Doc, err)
+		if obj.Value == nil {
+			continue // released by Check: neither annotated nor with findings to exempt
 		}
-		rs, err := query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(now))
+		rs, err := query.Eval(ctx, rego.EvalParsedInput(obj.Value), rego.EvalTime(now))
 		if err != nil {
 			return nil, fmt.Errorf("%s: document %d: auditing the exemptions of %s: %w", obj.File, obj.Doc, refOf(obj), err)
 		}
@@ -248,11 +247,14 @@ func (e *Engine) AuditExemptions(ctx context.Context, objs []*manifest.Object, f
 
 // annotated reports whether obj carries the exemption annotation at all.
 func annotated(obj *manifest.Object) bool {
-	meta, _ := obj.Content["metadata"].(map[string]any)
-	annotations, _ := meta["annotations"].(map[string]any)
-	_, ok := annotations[ExemptAnnotation]
-	return ok
+	if obj.Value == nil {
+		return false
+	}
+	_, err := obj.Value.Find(exemptAnnotationPath)
+	return err == nil
 }
+
+var exemptAnnotationPath = ast.Ref{ast.StringTerm("metadata"), ast.StringTerm("annotations"), ast.StringTerm(ExemptAnnotation)}
 
 func auditKey(file string, line int, ref ObjectRef) string {
 	return fmt.Sprintf("%s:%d %s %s", file, line, ref.APIVersion, ref)

@@ -94,27 +94,8 @@ func Lookups(set *policy.Set) (map[string][]string, error) {
 	variable := variableKinds(compiler)
 	out := map[string][]string{}
 	for _, rule := range set.Rules {
-		mod, ok := compiler.Modules[rule.File]
-		if !ok {
-			continue
-		}
 		kinds := map[string]bool{}
-		seen := map[util.T]bool{}
-		var queue []util.T
-		for _, r := range mod.Rules {
-			queue = append(queue, r)
-		}
-		for len(queue) > 0 {
-			node := queue[0]
-			queue = queue[1:]
-			if seen[node] {
-				continue
-			}
-			seen[node] = true
-			r, ok := node.(*ast.Rule)
-			if !ok {
-				continue
-			}
+		for _, r := range closure(compiler, rule) {
 			for kind := range literalLookups(r) {
 				if kind != "" {
 					kinds[kind] = true
@@ -124,15 +105,89 @@ func Lookups(set *policy.Set) (map[string][]string, error) {
 					kinds[k] = true
 				}
 			}
-			for dep := range compiler.Graph.Dependencies(r) {
-				queue = append(queue, dep)
-			}
 		}
 		if len(kinds) > 0 {
 			out[rule.ID] = slices.Sorted(maps.Keys(kinds))
 		}
 	}
 	return out, nil
+}
+
+// closure is every Rego rule rule's module depends on, its own included.
+func closure(compiler *ast.Compiler, rule policy.Rule) []*ast.Rule {
+	mod, ok := compiler.Modules[rule.File]
+	if !ok {
+		return nil
+	}
+	var rules []*ast.Rule
+	seen := map[util.T]bool{}
+	var queue []util.T
+	for _, r := range mod.Rules {
+		queue = append(queue, r)
+	}
+	for len(queue) > 0 {
+		node := queue[0]
+		queue = queue[1:]
+		if seen[node] {
+			continue
+		}
+		seen[node] = true
+		r, ok := node.(*ast.Rule)
+		if !ok {
+			continue
+		}
+		rules = append(rules, r)
+		for dep := range compiler.Graph.Dependencies(r) {
+			queue = append(queue, dep)
+		}
+	}
+	return rules
+}
+
+var (
+	inventoryRef     = ast.MustParseRef("data.inventory")
+	inventoryPackage = ast.MustParseRef("data.lib.prodready.inventory")
+)
+
+// across says which rules read data.inventory.
+type across struct {
+	rules map[string]bool // by ID
+	// wholeInventory is set when a rule reads data.inventory other than
+	// through lib.prodready.inventory's lookups (a team's rule may), so
+	// that every kind must be filed, not only the kinds looked up.
+	wholeInventory bool
+}
+
+// acrossRules finds the rules that read other objects: those whose module
+// or the rules it depends on refer to data.inventory. Only they wait for
+// every object to be read.
+func acrossRules(compiler *ast.Compiler, rules []policy.Rule) (across, error) {
+	a := across{rules: map[string]bool{}}
+	for _, rule := range rules {
+		for _, r := range closure(compiler, rule) {
+			if !readsInventory(r) {
+				continue
+			}
+			a.rules[rule.ID] = true
+			if !r.Module.Package.Path.HasPrefix(inventoryPackage) {
+				a.wholeInventory = true
+			}
+		}
+	}
+	return a, nil
+}
+
+// readsInventory reports whether r refers to data.inventory, or to data as
+// a whole (data[x]), which holds it.
+func readsInventory(r *ast.Rule) bool {
+	found := false
+	ast.WalkRefs(r, func(ref ast.Ref) bool {
+		if ref.HasPrefix(inventoryRef) || (len(ref) > 1 && ref[0].Equal(ast.DefaultRootDocument) && !ref[1].IsGround()) {
+			found = true
+		}
+		return found
+	})
+	return found
 }
 
 // callsOf returns the function calls in expr, nested ones included.
@@ -172,35 +227,80 @@ var clusterScoped = map[string]bool{
 // holding every object of objs: what to PUT to an OPA server running the
 // bundle (PUT /v1/data/inventory) so that it judges as the SDK does.
 func Inventory(objs []*manifest.Object) map[string]any {
-	return inventory(objs, nil)
+	b := newInventoryBuilder(nil)
+	for _, obj := range objs {
+		b.add(obj)
+	}
+	v, _ := ast.JSON(b.value()) // strings, numbers and composites only: never fails
+	return v.(map[string]any)
 }
 
-// inventory files the objects of the given kinds (nil: every kind) the way
-// Gatekeeper syncs them: namespace[ns][apiVersion][kind][name] and
+// inventoryBuilder files the objects of the given kinds (nil: every kind)
+// the way Gatekeeper syncs them: namespace[ns][apiVersion][kind][name] and
 // cluster[apiVersion][kind][name]. A namespaced object without
 // metadata.namespace is filed under "", where the rules look it up by its
-// own (empty) namespace.
-func inventory(objs []*manifest.Object, kinds map[string]bool) map[string]any {
-	namespaced := map[string]any{}
-	cluster := map[string]any{}
-	for _, obj := range objs {
-		if kinds != nil && !kinds[obj.Kind] {
-			continue
-		}
-		root := cluster
-		if !clusterScoped[obj.Kind] {
-			root = child(namespaced, obj.Namespace)
-		}
-		child(child(root, obj.APIVersion), obj.Kind)[obj.Name] = obj.Content
-	}
-	return map[string]any{"namespace": namespaced, "cluster": cluster}
+// own (empty) namespace. Objects are filed as the values the rules
+// evaluate, not copies.
+type inventoryBuilder struct {
+	kinds      map[string]bool
+	namespaced map[string]map[string]map[string]map[string]*ast.Term // ns, apiVersion, kind, name
+	cluster    map[string]map[string]map[string]*ast.Term
 }
 
-func child(m map[string]any, key string) map[string]any {
-	c, ok := m[key].(map[string]any)
-	if !ok {
-		c = map[string]any{}
-		m[key] = c
+func newInventoryBuilder(kinds map[string]bool) *inventoryBuilder {
+	return &inventoryBuilder{kinds: kinds, namespaced: map[string]map[string]map[string]map[string]*ast.Term{}, cluster: map[string]map[string]map[string]*ast.Term{}}
+}
+
+func (b *inventoryBuilder) add(obj *manifest.Object) {
+	if (b.kinds != nil && !b.kinds[obj.Kind]) || obj.Value == nil {
+		return
 	}
-	return c
+	root := b.cluster
+	if !clusterScoped[obj.Kind] {
+		root = b.namespaced[obj.Namespace]
+		if root == nil {
+			root = map[string]map[string]map[string]*ast.Term{}
+			b.namespaced[obj.Namespace] = root
+		}
+	}
+	byKind := root[obj.APIVersion]
+	if byKind == nil {
+		byKind = map[string]map[string]*ast.Term{}
+		root[obj.APIVersion] = byKind
+	}
+	byName := byKind[obj.Kind]
+	if byName == nil {
+		byName = map[string]*ast.Term{}
+		byKind[obj.Kind] = byName
+	}
+	byName[obj.Name] = ast.NewTerm(obj.Value)
+}
+
+// value is data.inventory.
+func (b *inventoryBuilder) value() ast.Object {
+	namespaced := ast.NewObjectWithCapacity(len(b.namespaced))
+	for ns, root := range b.namespaced {
+		namespaced.Insert(ast.StringTerm(ns), ast.NewTerm(tree(root)))
+	}
+	return ast.NewObject(
+		ast.Item(ast.StringTerm("namespace"), ast.NewTerm(namespaced)),
+		ast.Item(ast.StringTerm("cluster"), ast.NewTerm(tree(b.cluster))),
+	)
+}
+
+// tree is apiVersion -> kind -> name -> object as an ast object.
+func tree(root map[string]map[string]map[string]*ast.Term) ast.Object {
+	out := ast.NewObjectWithCapacity(len(root))
+	for apiVersion, byKind := range root {
+		kinds := ast.NewObjectWithCapacity(len(byKind))
+		for kind, byName := range byKind {
+			names := ast.NewObjectWithCapacity(len(byName))
+			for name, obj := range byName {
+				names.Insert(ast.StringTerm(name), obj)
+			}
+			kinds.Insert(ast.StringTerm(kind), ast.NewTerm(names))
+		}
+		out.Insert(ast.StringTerm(apiVersion), ast.NewTerm(kinds))
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/open-policy-agent/opa/ast"
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
@@ -104,14 +105,25 @@ func containerPath(obj *manifest.Object, name string) ([]any, bool) {
 	default:
 		spec = []any{"spec", "template", "spec"}
 	}
-	podSpec, ok := dig(obj.Content, spec).(map[string]any)
-	if !ok {
+	if obj.Value == nil {
+		return nil, false
+	}
+	ref := make(ast.Ref, len(spec))
+	for i, key := range spec {
+		ref[i] = ast.StringTerm(key.(string))
+	}
+	podSpec, err := obj.Value.Find(ref)
+	if err != nil {
 		return nil, false
 	}
 	for _, list := range containerLists {
-		containers, _ := podSpec[list].([]any)
-		for i, c := range containers {
-			if c, ok := c.(map[string]any); ok && c["name"] == name {
+		containers, err := podSpec.Find(ast.Ref{ast.StringTerm(list)})
+		if err != nil {
+			continue
+		}
+		arr, _ := containers.(*ast.Array)
+		for i := range arr.Len() {
+			if c, ok := arr.Elem(i).Value.(ast.Object); ok && ast.String(name).Equal(valueOf(c.Get(ast.StringTerm("name")))) {
 				return append(spec, list, i), true
 			}
 		}
@@ -119,15 +131,11 @@ func containerPath(obj *manifest.Object, name string) ([]any, bool) {
 	return nil, false
 }
 
-func dig(v any, path []any) any {
-	for _, key := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[key.(string)]
+func valueOf(t *ast.Term) ast.Value {
+	if t == nil {
+		return nil
 	}
-	return v
+	return t.Value
 }
 
 // words writes a path for people: spec.template.spec.containers[app].resources,

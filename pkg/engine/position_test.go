@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/ast"
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
@@ -27,7 +28,7 @@ spec:
 
 func TestLocate(t *testing.T) {
 	objs := manifest.Parse("cron.yaml", []byte(cronJob)).Objects
-	pod := &manifest.Object{Kind: "Pod", Line: 3, Content: map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "app"}}}}}
+	pod := &manifest.Object{Kind: "Pod", Line: 3, Value: ast.MustParseTerm(`{"spec": {"containers": [{"name": "app"}]}}`).Value.(ast.Object)}
 	for _, tt := range []struct {
 		obj   *manifest.Object
 		body  string

@@ -140,7 +140,7 @@ func outcomesByDoc(r *Result) []outcome {
 		return byDoc[doc]
 	}
 	for _, o := range r.Objects {
-		get(o.Doc).contents = append(get(o.Doc).contents, o.Content)
+		get(o.Doc).contents = append(get(o.Doc).contents, o.Content())
 	}
 	for _, s := range r.Skipped {
 		if s.Doc > 0 {

@@ -46,6 +46,61 @@ type Options struct {
 // Cancelling ctx stops the walk and the decoding: the result then holds what
 // was read, plus an Error (with no File) that wraps ctx.Err().
 func Load(ctx context.Context, paths []string, opts Options) *Result {
+	res := &Result{}
+	var mu sync.Mutex
+	errs := Read(ctx, paths, opts, func(r *Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		res.Add(r)
+	})
+	res.Errors = append(res.Errors, errs...)
+	res.Sort()
+	return res
+}
+
+// Read reads what Load reads, but hands over each document's result as soon
+// as it is decoded instead of keeping them all, so that a caller that is
+// done with an object can let it go: checking a million objects then needs
+// memory for one at a time per worker. visit is called from the decoding
+// goroutines, concurrently and in no particular order; while it runs, the
+// objects' Positions reuse the document's parse. Read returns the errors of
+// the walk and, when ctx was cancelled, one that says so; Result.Sort puts
+// what visit was given, and these, in Load's order.
+func Read(ctx context.Context, paths []string, opts Options, visit func(*Result)) []*Error {
+	errs := read(ctx, paths, opts, visit)
+	if err := ctx.Err(); err != nil {
+		errs = append(errs, &Error{Err: fmt.Errorf("loading stopped: %w", err)})
+	}
+	return errs
+}
+
+// Add appends the objects, skipped documents and errors of r to res.
+func (res *Result) Add(r *Result) {
+	res.Objects = append(res.Objects, r.Objects...)
+	res.Skipped = append(res.Skipped, r.Skipped...)
+	res.Errors = append(res.Errors, r.Errors...)
+}
+
+// Sort puts res in Load's order: by file (as a directory walk meets
+// them), document and List item; errors without a file last.
+func (res *Result) Sort() {
+	slices.SortStableFunc(res.Objects, func(a, b *Object) int {
+		return cmp.Or(compareFiles(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Item, b.Item))
+	})
+	slices.SortStableFunc(res.Skipped, func(a, b Skipped) int {
+		return cmp.Or(compareFiles(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Line, b.Line))
+	})
+	slices.SortStableFunc(res.Errors, func(a, b *Error) int {
+		if (a.File == "") != (b.File == "") {
+			return cmp.Compare(len(b.File), len(a.File)) // the one without a file last
+		}
+		return cmp.Or(compareFiles(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Line, b.Line))
+	})
+}
+
+// read walks the paths and decodes their documents on opts.Workers
+// goroutines, calling visit with each document's result.
+func read(ctx context.Context, paths []string, opts Options, visit func(r *Result)) []*Error {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
@@ -55,7 +110,7 @@ func Load(ctx context.Context, paths []string, opts Options) *Result {
 	if opts.Stdin == nil {
 		opts.Stdin = os.Stdin
 	}
-	inputs, walkErrs := collect(ctx, paths)
+	inputs, errs := collect(ctx, paths)
 
 	// Decoding is where the time goes, and a few big files often hold most
 	// of it (an install.yaml full of CRDs), so the work is shared out by
@@ -64,42 +119,41 @@ func Load(ctx context.Context, paths []string, opts Options) *Result {
 	type job struct {
 		file string
 		c    chunk
-		r    *Result
 	}
-	results := make([][]*Result, len(inputs)) // by input, in document order
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range opts.Workers {
 		wg.Go(func() {
 			for j := range jobs {
-				j.r.parseDocument(j.file, j.c)
+				r := &Result{}
+				r.parseDocument(j.file, j.c)
+				visit(r)
+				r.release()
 			}
 		})
 	}
 	docs := 0 // handed to the workers, for Progress
 feed:
-	for i, in := range inputs {
+	for _, in := range inputs {
 		if ctx.Err() != nil {
 			break
 		}
-		data, err := read(in, opts)
+		data, err := readInput(in, opts)
 		if ctx.Err() != nil {
 			break // the read may be cut short
 		}
 		if err != nil {
-			results[i] = []*Result{{Errors: []*Error{{File: in.name, Err: err}}}}
+			visit(&Result{Errors: []*Error{{File: in.name, Err: err}}})
 			continue
 		}
 		chunks, r := splitFile(in.name, data)
 		if r != nil {
-			results[i] = []*Result{r}
+			visit(r)
 			continue
 		}
 		for _, c := range chunks {
-			r := &Result{}
 			select {
-			case jobs <- job{in.name, c, r}:
-				results[i] = append(results[i], r)
+			case jobs <- job{in.name, c}:
 			case <-ctx.Done():
 				break feed
 			}
@@ -111,24 +165,7 @@ feed:
 	}
 	close(jobs)
 	wg.Wait() // a document handed to a worker is parsed to its end
-
-	res := &Result{Errors: walkErrs}
-	for _, rs := range results {
-		for _, r := range rs {
-			res.Objects = append(res.Objects, r.Objects...)
-			res.Skipped = append(res.Skipped, r.Skipped...)
-			res.Errors = append(res.Errors, r.Errors...)
-		}
-	}
-	// Objects and Skipped are in order already; errors from the walk still
-	// need their place.
-	slices.SortStableFunc(res.Errors, func(a, b *Error) int {
-		return cmp.Or(compareFiles(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Line, b.Line))
-	})
-	if err := ctx.Err(); err != nil {
-		res.Errors = append(res.Errors, &Error{Err: fmt.Errorf("loading stopped: %w", err)})
-	}
-	return res
+	return errs
 }
 
 // input is a file to read, or standard input.
@@ -251,7 +288,7 @@ func comparePaths(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func read(in input, opts Options) ([]byte, error) {
+func readInput(in input, opts Options) ([]byte, error) {
 	if in.stdin {
 		return readLimited(opts.Stdin, 0, opts.MaxFileSize)
 	}

@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/open-policy-agent/opa/v1/ast"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -44,10 +45,11 @@ type Object struct {
 	// item: the item's first line).
 	Line int
 
-	// Content is the object, JSON-compatible: map[string]any, []any, string,
-	// int64, float64, bool and nil. Numbers are as Kubernetes decodes JSON:
-	// integral values are int64, others (and integers beyond int64) float64.
-	Content map[string]any
+	// Value is the object as OPA reads it: the value Kubernetes would
+	// decode, built straight from the YAML. Numbers are as Kubernetes
+	// decodes JSON: integral values are integers, others (and integers
+	// beyond int64) floating point. Content gives it as Go values.
+	Value ast.Object
 
 	// src is the document the object was read from, for Positions.
 	src *source
@@ -116,6 +118,7 @@ func Parse(file string, data []byte) *Result {
 	for _, c := range chunks {
 		r.parseDocument(file, c)
 	}
+	r.release()
 	return r
 }
 
@@ -172,7 +175,7 @@ func (r *Result) parseDocument(file string, c chunk) {
 	}
 	n := root.Content[0]
 	conv := &converter{chunk: &c}
-	src := &source{chunk: c}
+	src := &source{chunk: c, live: n}
 	switch n.Kind {
 	case yaml.MappingNode:
 		v, err := conv.value(n)
@@ -180,7 +183,7 @@ func (r *Result) parseDocument(file string, c chunk) {
 			r.addConvError(file, c, err)
 			return
 		}
-		r.addObject(file, c.doc, conv.line(n), conv, n, v.(map[string]any), src)
+		r.addObject(file, c.doc, conv.line(n), conv, n, v.Value.(ast.Object), src)
 	case yaml.SequenceNode:
 		// A bare sequence of objects (a JSON array of objects) is read like
 		// the items of a List; any other sequence is data, not an object.
@@ -189,7 +192,7 @@ func (r *Result) parseDocument(file string, c chunk) {
 			r.addConvError(file, c, err)
 			return
 		}
-		items := v.([]any)
+		items := v.Value.(*ast.Array)
 		if !hasObject(items) {
 			r.Skipped = append(r.Skipped, Skipped{File: file, Doc: c.doc, Line: conv.line(n), Reason: "not a mapping"})
 			return
@@ -211,7 +214,7 @@ func (r *Result) addConvError(file string, c chunk, err error) {
 
 // addObject adds the mapping m, parsed from node n, as an Object, expands it
 // if it is a List, or records why it is not an object.
-func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.Node, m map[string]any, src *source) {
+func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.Node, m ast.Object, src *source) {
 	apiVersion, kind, reason, err := typeOf(m)
 	switch {
 	case err != nil:
@@ -221,8 +224,8 @@ func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.
 		r.Skipped = append(r.Skipped, Skipped{File: file, Doc: doc, Line: line, Reason: reason})
 		return
 	}
-	if items, ok := m["items"].([]any); ok && strings.HasSuffix(kind, "List") {
-		if len(items) == 0 {
+	if items, ok := field(m, "items").(*ast.Array); ok && strings.HasSuffix(kind, "List") {
+		if items.Len() == 0 {
 			r.Skipped = append(r.Skipped, Skipped{File: file, Doc: doc, Line: line, Reason: "empty " + kind})
 			return
 		}
@@ -230,7 +233,7 @@ func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.
 		return
 	}
 	if kind == "List" {
-		if m["items"] == nil {
+		if isNull(field(m, "items")) {
 			r.Skipped = append(r.Skipped, Skipped{File: file, Doc: doc, Line: line, Reason: "empty List"})
 		} else {
 			r.Errors = append(r.Errors, &Error{File: file, Doc: doc, Line: line, Err: errors.New("items of a List must be a sequence")})
@@ -245,14 +248,14 @@ func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.
 // the List's line). Items are taken as they are: one that is itself a List
 // is not expanded again, and one without apiVersion or kind (as in a typed
 // list from the API) is skipped.
-func (r *Result) addItems(file string, doc, listLine int, items []any, conv *converter, seq *yaml.Node, src *source) {
+func (r *Result) addItems(file string, doc, listLine int, items *ast.Array, conv *converter, seq *yaml.Node, src *source) {
 	src.seq = true
-	for i, item := range items {
+	for i := range items.Len() {
 		line := listLine
-		if seq != nil && len(seq.Content) == len(items) {
+		if seq != nil && len(seq.Content) == items.Len() {
 			line = conv.line(seq.Content[i])
 		}
-		m, ok := item.(map[string]any)
+		m, ok := items.Elem(i).Value.(ast.Object)
 		if !ok {
 			r.Skipped = append(r.Skipped, Skipped{File: file, Doc: doc, Line: line, Reason: fmt.Sprintf("item %d: not a mapping", i+1)})
 			continue
@@ -271,23 +274,38 @@ func (r *Result) addItems(file string, doc, listLine int, items []any, conv *con
 	}
 }
 
-func newObject(file string, doc, line int, apiVersion, kind string, m map[string]any, src *source) *Object {
-	meta, _ := m["metadata"].(map[string]any)
-	name, _ := meta["name"].(string)
-	namespace, _ := meta["namespace"].(string)
+func newObject(file string, doc, line int, apiVersion, kind string, m ast.Object, src *source) *Object {
+	meta, _ := field(m, "metadata").(ast.Object)
+	name, _ := field(meta, "name").(ast.String)
+	namespace, _ := field(meta, "namespace").(ast.String)
 	return &Object{
-		APIVersion: apiVersion, Kind: kind, Namespace: namespace, Name: name,
-		File: file, Doc: doc, Line: line, Content: m, src: src,
+		APIVersion: apiVersion, Kind: kind, Namespace: string(namespace), Name: string(name),
+		File: file, Doc: doc, Line: line, Value: m, src: src,
 	}
+}
+
+// field is the value of key in m; nil when m is nil or has no such key.
+func field(m ast.Object, key string) ast.Value {
+	if m == nil {
+		return nil
+	}
+	if t := m.Get(stringTerm(key)); t != nil {
+		return t.Value
+	}
+	return nil
+}
+
+func isNull(v ast.Value) bool {
+	_, null := v.(ast.Null)
+	return v == nil || null
 }
 
 // typeOf reads apiVersion and kind. A mapping without them is not an object
 // (reason says why); one with them of the wrong type is an error, since it
 // means to be an object and Kubernetes would reject it.
-func typeOf(m map[string]any) (apiVersion, kind, reason string, err error) {
-	av, hasAV := m["apiVersion"]
-	k, hasKind := m["kind"]
-	hasAV, hasKind = hasAV && av != nil, hasKind && k != nil
+func typeOf(m ast.Object) (apiVersion, kind, reason string, err error) {
+	av, k := field(m, "apiVersion"), field(m, "kind")
+	hasAV, hasKind := !isNull(av), !isNull(k)
 	switch {
 	case !hasAV && !hasKind:
 		return "", "", "not a Kubernetes object: no apiVersion and no kind", nil
@@ -296,20 +314,20 @@ func typeOf(m map[string]any) (apiVersion, kind, reason string, err error) {
 	case !hasKind:
 		return "", "", "not a Kubernetes object: no kind", nil
 	}
-	apiVersion, ok := av.(string)
-	if !ok || apiVersion == "" {
+	s, ok := av.(ast.String)
+	if !ok || s == "" {
 		return "", "", "", fmt.Errorf("apiVersion must be a non-empty string, not %v", av)
 	}
-	kind, ok = k.(string)
-	if !ok || kind == "" {
+	apiVersion = string(s)
+	if s, ok = k.(ast.String); !ok || s == "" {
 		return "", "", "", fmt.Errorf("kind must be a non-empty string, not %v", k)
 	}
-	return apiVersion, kind, "", nil
+	return apiVersion, string(s), "", nil
 }
 
-func hasObject(items []any) bool {
-	for _, item := range items {
-		if m, ok := item.(map[string]any); ok && m["apiVersion"] != nil && m["kind"] != nil {
+func hasObject(items *ast.Array) bool {
+	for i := range items.Len() {
+		if m, ok := items.Elem(i).Value.(ast.Object); ok && !isNull(field(m, "apiVersion")) && !isNull(field(m, "kind")) {
 			return true
 		}
 	}
@@ -387,4 +405,53 @@ func lineCount(b []byte) int {
 		n++
 	}
 	return max(n, 1)
+}
+
+// Content is the object as Go values, JSON-compatible: map[string]any,
+// []any, string, int64, float64, bool and nil; integral numbers are int64.
+// It is built from Value on each call: evaluation never needs it.
+func (o *Object) Content() map[string]any {
+	if o.Value == nil {
+		return nil
+	}
+	m, _ := toGo(o.Value).(map[string]any)
+	return m
+}
+
+func toGo(v ast.Value) any {
+	switch v := v.(type) {
+	case ast.Null:
+		return nil
+	case ast.Boolean:
+		return bool(v)
+	case ast.String:
+		return string(v)
+	case ast.Number:
+		if i, ok := v.Int64(); ok {
+			return i
+		}
+		f, _ := v.Float64()
+		return f
+	case *ast.Array:
+		s := make([]any, v.Len())
+		for i := range s {
+			s[i] = toGo(v.Elem(i).Value)
+		}
+		return s
+	case ast.Object:
+		m := make(map[string]any, v.Len())
+		v.Foreach(func(k, e *ast.Term) {
+			key, _ := k.Value.(ast.String)
+			m[string(key)] = toGo(e.Value)
+		})
+		return m
+	}
+	return nil
+}
+
+// Release lets go of the object's value and document, for a caller done
+// with it that keeps it only to say what was read: its Content is then
+// nil and its Positions give its Line.
+func (o *Object) Release() {
+	o.Value, o.src = nil, nil
 }

@@ -3,6 +3,7 @@ package manifest
 import (
 	"errors"
 	"fmt"
+	"github.com/open-policy-agent/opa/v1/ast"
 	"math"
 	"reflect"
 	"strings"
@@ -180,7 +181,7 @@ items:
 		{
 			name: "apiVersion that is not a string",
 			in:   "apiVersion: [v1]\nkind: Pod\n",
-			want: []string{"err 1@1 apiVersion must be a non-empty string, not [v1]"},
+			want: []string{"err 1@1 apiVersion must be a non-empty string, not [\"v1\"]"},
 		},
 		{
 			name: "malformed middle document",
@@ -353,7 +354,7 @@ func TestValues(t *testing.T) {
 			if len(r.Objects) != 1 {
 				t.Fatalf("got %v", summary(r))
 			}
-			got := r.Objects[0].Content["v"]
+			got := r.Objects[0].Content()["v"]
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("v: %s = %#v, want %#v", tt.yaml, got, tt.want)
 			}
@@ -395,7 +396,7 @@ alias: *defaults
 	if len(r.Objects) != 1 {
 		t.Fatalf("got %v", summary(r))
 	}
-	c := r.Objects[0].Content
+	c := r.Objects[0].Content()
 	want := map[string]any{
 		// keys after a merge override it
 		"after": map[string]any{"image": "nginx", "replicas": int64(3)},
@@ -446,7 +447,7 @@ func TestJSONEscapes(t *testing.T) {
 	}
 	want := map[string]any{"url": "http://x/y", "emoji": "😀", "lone": "\uFFFD!", "backslash": `a\/b`, "plain": "é"}
 	for k, w := range want {
-		if got := r.Objects[0].Content[k]; got != w {
+		if got := r.Objects[0].Content()[k]; got != w {
 			t.Errorf("%s = %q, want %q", k, got, w)
 		}
 	}
@@ -455,7 +456,7 @@ func TestJSONEscapes(t *testing.T) {
 func TestLastLineKeepsItsNewline(t *testing.T) {
 	// kubectl ends the last line with a newline even when the file does not.
 	r := Parse("f.yaml", []byte("apiVersion: v1\nkind: A\nscript: |\n  echo hi"))
-	if got := r.Objects[0].Content["script"]; got != "echo hi\n" {
+	if got := r.Objects[0].Content()["script"]; got != "echo hi\n" {
 		t.Errorf("script = %q, want %q", got, "echo hi\n")
 	}
 }
@@ -465,17 +466,23 @@ func TestObjectFields(t *testing.T) {
 	want := &Object{
 		APIVersion: "apps/v1", Kind: "Deployment", Namespace: "prod", Name: "web",
 		File: "f.yaml", Doc: 1, Line: 1,
-		Content: map[string]any{
-			"apiVersion": "apps/v1", "kind": "Deployment",
-			"metadata": map[string]any{"name": "web", "namespace": "prod"},
-			"spec":     map[string]any{"replicas": int64(2)},
-		},
+	}
+	content := map[string]any{
+		"apiVersion": "apps/v1", "kind": "Deployment",
+		"metadata": map[string]any{"name": "web", "namespace": "prod"},
+		"spec":     map[string]any{"replicas": int64(2)},
 	}
 	if len(r.Objects) != 1 {
 		t.Fatalf("got %d objects, want 1", len(r.Objects))
 	}
 	got := *r.Objects[0]
-	got.src = nil // the document's text, for Positions
+	if !reflect.DeepEqual(got.Content(), content) {
+		t.Errorf("content %#v\nwant %#v", got.Content(), content)
+	}
+	if want := ast.MustParseTerm(`{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 2}}`); got.Value.Compare(want.Value) != 0 {
+		t.Errorf("value %v, want %v", got.Value, want)
+	}
+	got.src, got.Value = nil, nil // the document's text, for Positions; the value
 	if !reflect.DeepEqual(&got, want) {
 		t.Errorf("got %#v\nwant %#v", &got, want)
 	}
@@ -520,7 +527,7 @@ func TestSplitDocuments(t *testing.T) {
 
 func TestNumbersAreJSONCompatible(t *testing.T) {
 	r := Parse("n.yaml", []byte("apiVersion: v1\nkind: A\nbig: -9223372036854775808\nover: 9223372036854775808\nneg0: -0.0\n"))
-	c := r.Objects[0].Content
+	c := r.Objects[0].Content()
 	if c["big"] != int64(math.MinInt64) {
 		t.Errorf("big = %#v", c["big"])
 	}

@@ -25,12 +25,18 @@ type source struct {
 
 	once   sync.Once
 	parsed *yaml.Node
+	// live is the document's top node while the parse that read it is
+	// still in hand (see Read), so that Positions need not parse again.
+	live *yaml.Node
 }
 
 // root is the document's top node. A document that holds several objects
 // keeps it once parsed, so that a List of n items is not parsed n times;
 // others parse it on every call, so that no node tree outlives its use.
 func (s *source) root() *yaml.Node {
+	if s.live != nil {
+		return s.live
+	}
 	parse := func() *yaml.Node {
 		var doc yaml.Node
 		// It parsed when it was read; the recover is for the parser's own
@@ -46,6 +52,16 @@ func (s *source) root() *yaml.Node {
 	}
 	s.once.Do(func() { s.parsed = parse() })
 	return s.parsed
+}
+
+// release lets the node trees of r's documents go: objects kept after
+// their visit parse their document again for Positions.
+func (r *Result) release() {
+	for _, o := range r.Objects {
+		if o.src != nil {
+			o.src.live = nil
+		}
+	}
 }
 
 // Positions parses o's document again, for the lines of o's fields. An

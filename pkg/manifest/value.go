@@ -3,6 +3,7 @@ package manifest
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/open-policy-agent/opa/v1/ast"
 	"math"
 	"regexp"
 	"strconv"
@@ -73,8 +74,9 @@ func allowedAliasRatio(decodeCount int) float64 {
 	}
 }
 
-// value converts a node to a JSON-compatible value.
-func (c *converter) value(n *yaml.Node) (any, error) {
+// value converts a node to the term OPA evaluates: the value Kubernetes
+// would decode, built directly as an ast value (no Go maps, no JSON).
+func (c *converter) value(n *yaml.Node) (*ast.Term, error) {
 	if err := c.count(n); err != nil {
 		return nil, err
 	}
@@ -82,10 +84,10 @@ func (c *converter) value(n *yaml.Node) (any, error) {
 	case yaml.ScalarNode:
 		return c.scalar(n)
 	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		return m, c.fill(n, m)
+		obj := ast.NewObjectWithCapacity(len(n.Content) / 2)
+		return ast.NewTerm(obj), c.fill(n, obj)
 	case yaml.SequenceNode:
-		s := make([]any, len(n.Content))
+		s := make([]*ast.Term, len(n.Content))
 		for i, e := range n.Content {
 			v, err := c.value(e)
 			if err != nil {
@@ -93,9 +95,9 @@ func (c *converter) value(n *yaml.Node) (any, error) {
 			}
 			s[i] = v
 		}
-		return s, nil
+		return ast.ArrayTerm(s...), nil
 	case yaml.AliasNode:
-		var v any
+		var v *ast.Term
 		err := c.expand(n, func(target *yaml.Node) (err error) {
 			v, err = c.value(target)
 			return err
@@ -128,12 +130,12 @@ func (c *converter) expand(alias *yaml.Node, f func(*yaml.Node) error) error {
 // overrides keys before it and is overridden by keys after it. A key given
 // twice in one mapping is an error (yaml.v2 would keep the last silently;
 // the YAML spec and Kubernetes' strict decoding reject it).
-func (c *converter) fill(n *yaml.Node, out map[string]any) error {
+func (c *converter) fill(n *yaml.Node, out ast.Object) error {
 	// Duplicates are found by looking in out, unless out can hold keys that
 	// did not come from n's own pairs: keys of an enclosing mapping (n is
 	// being merged) or merged ones.
 	var seen map[string]bool
-	if len(out) > 0 || hasMergeKey(n) {
+	if out.Len() > 0 || hasMergeKey(n) {
 		seen = make(map[string]bool, len(n.Content)/2)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -148,12 +150,13 @@ func (c *converter) fill(n *yaml.Node, out map[string]any) error {
 		if err != nil {
 			return err
 		}
+		kt := stringTerm(k)
 		dup := false
 		if seen != nil {
 			dup = seen[k]
 			seen[k] = true
 		} else {
-			_, dup = out[k]
+			dup = out.Get(kt) != nil
 		}
 		if dup {
 			return c.duplicate(n, i)
@@ -162,7 +165,7 @@ func (c *converter) fill(n *yaml.Node, out map[string]any) error {
 		if err != nil {
 			return err
 		}
-		out[k] = v
+		out.Insert(kt, v)
 	}
 	return nil
 }
@@ -181,7 +184,7 @@ func (c *converter) duplicate(n *yaml.Node, i int) error {
 // merge applies the value of a merge key: a mapping, an alias of one, or a
 // sequence of those, where earlier mappings win (yaml.v2 applies them last
 // to first).
-func (c *converter) merge(n *yaml.Node, out map[string]any) error {
+func (c *converter) merge(n *yaml.Node, out ast.Object) error {
 	if err := c.count(n); err != nil {
 		return err
 	}
@@ -283,24 +286,46 @@ func kindName(k yaml.Kind) string {
 }
 
 // scalar converts a scalar value to what the JSON round trip leaves of it.
-func (c *converter) scalar(n *yaml.Node) (any, error) {
+func (c *converter) scalar(n *yaml.Node) (*ast.Term, error) {
 	v, err := resolveScalar(n)
 	if err != nil {
 		return nil, c.errorf(n, "%v", err)
 	}
 	switch v := v.(type) {
+	case nil:
+		return ast.NullTerm(), nil
+	case bool:
+		return ast.InternedTerm(v), nil
+	case string:
+		return stringTerm(v), nil
+	case int64:
+		return intTerm(v), nil
 	case uint64:
-		return float64(v), nil // beyond int64: JSON decoding falls back to float64
+		return floatTerm(float64(v)), nil // beyond int64: JSON decoding falls back to float64
 	case float64:
 		if math.IsInf(v, 0) || math.IsNaN(v) {
 			return nil, c.errorf(n, "%s is not a JSON number", n.Value)
 		}
 		// JSON writes 2.0 as 2, which Kubernetes decodes as an integer.
 		if v == math.Trunc(v) && v >= math.MinInt64 && v < math.MaxInt64 {
-			return int64(v), nil
+			return intTerm(int64(v)), nil
 		}
+		return floatTerm(v), nil
 	}
-	return v, nil
+	return nil, c.errorf(n, "unsupported scalar %q", n.Value)
+}
+
+func intTerm(i int64) *ast.Term {
+	if ast.HasInternedIntNumberTerm(int(i)) {
+		return ast.InternedTerm(int(i))
+	}
+	return ast.NewTerm(ast.Number(strconv.FormatInt(i, 10)))
+}
+
+// floatTerm writes f as encoding/json does, which is how OPA reads it.
+func floatTerm(f float64) *ast.Term {
+	v, _ := ast.InterfaceToValue(f) // finite: never fails
+	return ast.NewTerm(v)
 }
 
 // resolveScalar gives a scalar's value by yaml.v2's YAML 1.1 rules, the ones

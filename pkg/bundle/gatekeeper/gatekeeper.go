@@ -611,7 +611,7 @@ func (b *builder) objectFile(file string, i int, obj *manifest.Object) (string, 
 	if _, done := b.files[p]; done {
 		return p, nil
 	}
-	out, err := marshal(obj.Content)
+	out, err := marshal(obj.Content())
 	b.files[p] = out
 	return p, err
 }

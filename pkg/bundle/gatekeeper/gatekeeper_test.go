@@ -238,7 +238,7 @@ func TestSuiteObjectsRoundTrip(t *testing.T) {
 			t.Fatalf("%s: no object index", p)
 		}
 		got := manifest.Parse(p, files[p]).Objects
-		if len(got) != 1 || !reflect.DeepEqual(got[0].Content, orig[i-1].Content) {
+		if len(got) != 1 || !reflect.DeepEqual(got[0].Content(), orig[i-1].Content()) {
 			t.Errorf("%s does not read back as object %d of %s", p, i, dir)
 		}
 		n++

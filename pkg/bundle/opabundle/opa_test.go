@@ -119,7 +119,7 @@ func TestOPAEval(t *testing.T) {
 		}
 		obj := loaded.Objects[0]
 		t.Run(file, func(t *testing.T) {
-			input, err := json.Marshal(obj.Content)
+			input, err := json.Marshal(obj.Content())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -201,7 +201,7 @@ func TestOPARunServes(t *testing.T) {
 		var res struct {
 			Result map[string]struct{ Findings []opaFinding }
 		}
-		call(t, http.MethodPost, base+"/v1/data/prodready/rules", map[string]any{"input": obj.Content}, &res)
+		call(t, http.MethodPost, base+"/v1/data/prodready/rules", map[string]any{"input": obj.Content()}, &res)
 		var got []verdict
 		for pkg, r := range res.Result {
 			got = append(got, toVerdicts(t, ids, pkg, r.Findings)...)
@@ -332,7 +332,7 @@ func opaFindings(t *testing.T, opaBin, tarball string, set *policy.Set, paths ..
 	loaded := manifest.Load(context.Background(), paths, manifest.Options{})
 	var objects []any
 	for _, obj := range loaded.Objects {
-		objects = append(objects, obj.Content)
+		objects = append(objects, obj.Content())
 	}
 	rules := map[string]any{}
 	for _, r := range set.Rules {

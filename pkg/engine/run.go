@@ -1,0 +1,223 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/prodready/prodready/pkg/manifest"
+)
+
+// Evaluate runs every enabled rule on objs. Cross-object rules see all of
+// objs. Objects of a kind no enabled rule reports on are not evaluated (only
+// looked up), and a rule's findings are only on the kinds it declares.
+// Findings are sorted by file, object (its line), rule, container and line.
+func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, error) {
+	r, err := e.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.total = len(objs)
+	r.report(0)
+	next := make(chan *manifest.Object)
+	var wg sync.WaitGroup
+	for range e.workers {
+		wg.Go(func() {
+			for obj := range next {
+				r.visit(ctx, obj)
+			}
+		})
+	}
+	for _, obj := range objs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- obj
+	}
+	close(next)
+	wg.Wait()
+	return r.finish(ctx)
+}
+
+// Check reads paths as manifest.Load does and evaluates every enabled rule
+// on what it reads, as Evaluate would on Load's objects, but while reading:
+// the rules that judge an object by itself run as soon as it is decoded,
+// and only the objects that cross-object rules look up or judge are kept
+// until every object is read. Memory then grows with those, not with the
+// input. The Result's Objects say what was read; most no longer hold their
+// Value (those that an exemption audit reads still do: objects with the
+// exemption annotation, and with configured exemptions, objects with
+// findings). The error is Evaluate's.
+func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Options) (*manifest.Result, []Finding, error) {
+	r, err := e.start(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.hollow = true
+	res := &manifest.Result{}
+	var mu sync.Mutex
+	errs := manifest.Read(ctx, paths, opts, func(doc *manifest.Result) {
+		for _, obj := range doc.Objects {
+			r.visit(ctx, obj)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		res.Add(doc)
+	})
+	res.Errors = append(res.Errors, errs...)
+	res.Sort()
+	findings, err := r.finish(ctx)
+	return res, findings, err
+}
+
+// run is one Evaluate or Check: the rules that judge an object alone run as
+// objects arrive (visit); the cross-object rules run once every object is
+// filed in the inventory (finish).
+// kept is an object kept for the cross-object rules, and whether the
+// rules that judge it alone found anything.
+type kept struct {
+	obj   *manifest.Object
+	found bool
+}
+
+type run struct {
+	e     *Engine
+	alone *evaluation
+	// hollow drops objects' values once their rules have run (Check).
+	hollow bool
+
+	mu       sync.Mutex
+	inv      *inventoryBuilder
+	across   []kept // objects with cross-object rules, for finish
+	findings []Finding
+	errs     []error
+	// total are the objects known, done those whose rules have all run.
+	total, done int
+}
+
+func (e *Engine) start(ctx context.Context) (*run, error) {
+	store, err := e.store(nil)
+	if err != nil {
+		return nil, err
+	}
+	alone, err := e.newEvaluation(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	return &run{e: e, alone: alone, inv: newInventoryBuilder(e.indexed)}, nil
+}
+
+// store holds data.lib and the given inventory (none for the rules that
+// judge an object alone).
+func (e *Engine) store(inventory ast.Value) (storage.Store, error) {
+	lib, err := ast.InterfaceToValue(map[string]any{"parameters": e.parameters, "exemptions": e.exemptionsData})
+	if err != nil {
+		return nil, err
+	}
+	data := ast.NewObject(ast.Item(ast.InternedTerm("lib"), ast.NewTerm(lib)))
+	if inventory != nil {
+		data.Insert(ast.InternedTerm("inventory"), ast.NewTerm(inventory))
+	}
+	return inmem.NewFromASTObject(data), nil
+}
+
+// visit runs obj's single-object rules, files it in the inventory and
+// keeps it for the cross-object rules. It is safe for concurrent use.
+func (r *run) visit(ctx context.Context, obj *manifest.Object) {
+	rules := r.e.byKind[obj.Kind]
+	var findings []Finding
+	var err error
+	if len(rules.alone) > 0 {
+		findings, err = r.alone.object(ctx, obj, rules.alone)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.inv.add(obj)
+	r.findings = append(r.findings, findings...)
+	if err != nil {
+		r.errs = append(r.errs, unjoin(err)...)
+	}
+	if r.hollow {
+		r.total++ // Evaluate knows its total from the start
+	}
+	if len(rules.across) > 0 {
+		r.across = append(r.across, kept{obj, len(findings) > 0})
+		return
+	}
+	r.release(obj, len(findings) > 0)
+	r.done++
+	if !r.hollow {
+		r.report(r.done) // a Check reports once every object is read
+	}
+}
+
+// release drops obj's value in a Check, unless the exemption audit reads it.
+func (r *run) release(obj *manifest.Object, found bool) {
+	if r.hollow && !annotated(obj) && (!found || len(r.e.exemptions) == 0) {
+		obj.Release()
+	}
+}
+
+func (r *run) report(done int) {
+	if r.e.progress != nil {
+		r.e.progress(done, r.total)
+	}
+}
+
+// finish runs the cross-object rules on the objects kept for them, on
+// every worker, and returns all the findings, sorted.
+func (r *run) finish(ctx context.Context) ([]Finding, error) {
+	errs := r.errs
+	errs = append(errs, r.alone.notRun()...)
+	findings := r.findings
+	if len(r.across) > 0 && ctx.Err() == nil {
+		store, err := r.e.store(r.inv.value())
+		if err != nil {
+			return nil, err
+		}
+		across, err := r.e.newEvaluation(ctx, store)
+		if err != nil {
+			return nil, err
+		}
+		if r.hollow {
+			r.report(r.done) // the first a Check reports
+		}
+		next := make(chan kept)
+		var wg sync.WaitGroup
+		for range r.e.workers {
+			wg.Go(func() {
+				for k := range next {
+					fs, err := across.object(ctx, k.obj, r.e.byKind[k.obj.Kind].across)
+					r.mu.Lock()
+					findings = append(findings, fs...)
+					if err != nil {
+						errs = append(errs, unjoin(err)...)
+					}
+					r.release(k.obj, k.found || len(fs) > 0)
+					r.done++
+					r.report(r.done)
+					r.mu.Unlock()
+				}
+			})
+		}
+		for _, k := range r.across {
+			if ctx.Err() != nil {
+				break
+			}
+			next <- k
+		}
+		close(next)
+		wg.Wait()
+		errs = append(errs, across.notRun()...)
+	}
+	r.across, r.inv = nil, nil
+	sortFindings(findings)
+	if ctx.Err() != nil {
+		return findings, ctx.Err()
+	}
+	return findings, errors.Join(errs...)
+}
