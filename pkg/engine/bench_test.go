@@ -47,7 +47,7 @@ func BenchmarkEvaluateCorpus(b *testing.B) {
 	report(b, len(objs))
 }
 
-// BenchmarkCheckCorpus is the whole check: load the corpus from disk and evaluate it.
+// BenchmarkCheckCorpus is the whole check: read the corpus from disk and evaluate it (engine.Check).
 func BenchmarkCheckCorpus(b *testing.B) {
 	objs := loadCorpus(b)
 	eng, err := engine.New()
@@ -57,8 +57,7 @@ func BenchmarkCheckCorpus(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		res := manifest.Load(ctx, []string{corpus}, manifest.Options{})
-		if _, err := eng.Evaluate(ctx, res.Objects); err != nil {
+		if _, _, err := eng.Check(ctx, []string{corpus}, manifest.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -227,10 +227,7 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("compiling policies: %w", sandboxErrors(e.compiler.Errors))
 	}
 	e.indexed = lookedUpKinds(e.compiler)
-	across, err := acrossRules(e.compiler, e.rules)
-	if err != nil {
-		return nil, err
-	}
+	across := acrossRules(e.compiler, e.rules)
 	if across.wholeInventory {
 		e.indexed = nil
 	}

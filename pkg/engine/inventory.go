@@ -161,7 +161,7 @@ type across struct {
 // acrossRules finds the rules that read other objects: those whose module
 // or the rules it depends on refer to data.inventory. Only they wait for
 // every object to be read.
-func acrossRules(compiler *ast.Compiler, rules []policy.Rule) (across, error) {
+func acrossRules(compiler *ast.Compiler, rules []policy.Rule) across {
 	a := across{rules: map[string]bool{}}
 	for _, rule := range rules {
 		for _, r := range closure(compiler, rule) {
@@ -174,7 +174,7 @@ func acrossRules(compiler *ast.Compiler, rules []policy.Rule) (across, error) {
 			}
 		}
 	}
-	return a, nil
+	return a
 }
 
 // readsInventory reports whether r refers to data.inventory, or to data as

@@ -59,3 +59,48 @@ func TestLookupsNameTheKindsEachRuleReads(t *testing.T) {
 		t.Errorf("rules look up %v, engine indexes %v", slices.Sorted(maps.Keys(union)), slices.Sorted(maps.Keys(e.indexed)))
 	}
 }
+
+func TestRulesRunInThePassTheirReadsNeed(t *testing.T) {
+	e, err := New(WithProfile(policy.Strict))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookups, err := Lookups(mustBuiltin(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, rules := range e.byKind {
+		for _, r := range rules.alone {
+			if _, reads := lookups[r.ID]; reads {
+				t.Errorf("%s: %s reads other objects but runs alone", kind, r.ID)
+			}
+		}
+		for _, r := range rules.across {
+			if _, reads := lookups[r.ID]; !reads {
+				t.Errorf("%s: %s judges its object alone but waits for every object", kind, r.ID)
+			}
+		}
+	}
+	ids := func(rules []policy.Rule) []string {
+		var out []string
+		for _, r := range rules {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	if d := e.byKind["Deployment"]; !slices.Contains(ids(d.across), "pdb-missing") || !slices.Contains(ids(d.alone), "memory-request-missing") {
+		t.Errorf("Deployment: alone %v, across %v", ids(d.alone), ids(d.across))
+	}
+	if e.indexed == nil {
+		t.Error("the built-in rules read the inventory through its lookups only, yet every kind is indexed")
+	}
+}
+
+func mustBuiltin(t *testing.T) *policy.Set {
+	t.Helper()
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
