@@ -55,20 +55,22 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var prog *progress // started once the engine is compiled
-			eng, err := engine.New(engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(timeout),
-				engine.WithProgress(func(done, total int) { prog.evaluated(done, total) }))
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
+			var prog *progress
 			if !quiet {
 				prog = startProgress(cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr()))
 			}
+			ctx := cmd.Context()
 			// Rules run while the input is read; only the objects that
 			// cross-object rules need are kept until the end.
-			loaded, findings, evalErr := eng.Check(ctx, args, manifest.Options{Stdin: stdin, Progress: prog.loaded})
+			c, err := checkWhileCompiling(ctx, args, manifest.Options{Stdin: stdin, Progress: prog.loaded}, func() (*engine.Engine, error) {
+				return engine.New(engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(timeout),
+					engine.WithProgress(func(done, total int) { prog.evaluated(done, total) }))
+			})
 			prog.finish()
+			if err != nil {
+				return err
+			}
+			eng, loaded, findings, evalErr := c.eng, c.loaded, c.findings, c.evalErr
 			rep := report.New(loaded, findings, evalErr, threshold)
 			if auditExemptions {
 				problems, err := eng.AuditExemptions(ctx, loaded.Objects, findings)

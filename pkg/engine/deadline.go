@@ -81,8 +81,11 @@ func (ev *evaluation) prepare(ctx context.Context, query ast.Body) (rego.Prepare
 // or been abandoned, else rule by rule.
 func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules []policy.Rule) ([]Finding, error) {
 	where := fmt.Sprintf("%s: document %d: %s", obj.File, obj.Doc, refOf(obj))
+	// Only an annotation or a configured exemption can exempt a finding:
+	// without either, the query need not look for exemptions.
+	exemptible := len(ev.e.exemptions) > 0 || annotated(obj)
 	if !ev.anyAbandoned() {
-		query, err := ev.query(ctx, rules)
+		query, err := ev.query(ctx, rules, exemptible)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +103,7 @@ func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules []
 		if ev.skip(rule.ID) {
 			continue
 		}
-		query, err := ev.query(ctx, []policy.Rule{rule})
+		query, err := ev.query(ctx, []policy.Rule{rule}, exemptible)
 		if err != nil {
 			return findings, err
 		}
@@ -136,22 +139,26 @@ func (ev *evaluation) run(ctx context.Context, query rego.PreparedEvalQuery, inp
 }
 
 // query is the findings query of rules: it evaluates their packages
-// alone, binding rule (the package's last name) and finding, and the
-// object's exemptions.
-func (ev *evaluation) query(ctx context.Context, rules []policy.Rule) (rego.PreparedEvalQuery, error) {
+// alone, binding rule (the package's last name) and finding, and, if
+// exemptible, the object's exemptions.
+func (ev *evaluation) query(ctx context.Context, rules []policy.Rule, exemptible bool) (rego.PreparedEvalQuery, error) {
 	ids := make([]string, len(rules))
 	names := make([]string, len(rules))
 	for i, r := range rules {
 		ids[i] = r.ID
 		names[i] = strconv.Quote(strings.TrimPrefix(r.Package, policy.RulesPackage+"."))
 	}
-	key := strings.Join(ids, ",")
+	key := strings.Join(ids, ",") + fmt.Sprintf(" exemptible=%v", exemptible)
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	if q, ok := ev.queries[key]; ok {
 		return q, nil
 	}
-	body := withExemptions(fmt.Sprintf("some rule in [%s]; finding := data.%s[rule].findings[_]", strings.Join(names, ", "), policy.RulesPackage))
+	query := fmt.Sprintf("some rule in [%s]; finding := data.%s[rule].findings[_]", strings.Join(names, ", "), policy.RulesPackage)
+	if exemptible {
+		query += "; " + entriesExpr
+	}
+	body := ast.MustParseBody(query)
 	q, err := ev.prepare(ctx, body)
 	if err != nil {
 		return q, fmt.Errorf("preparing the query of rules %s: %w", key, err)

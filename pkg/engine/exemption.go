@@ -75,11 +75,6 @@ func WithClock(now func() time.Time) Option {
 // policy set without the exemption lib.
 const entriesExpr = "exemptions := [entry | some entry in data.lib.prodready.exemption.entries]"
 
-// withExemptions is a findings query that also binds the object's exemptions.
-func withExemptions(query string) ast.Body {
-	return ast.MustParseBody(query + "; " + entriesExpr)
-}
-
 // entry is one of lib.prodready.exemption.entries.
 type entry struct {
 	Source           string

@@ -44,25 +44,23 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Findi
 }
 
 // Check reads paths as manifest.Load does and evaluates every enabled rule
-// on what it reads, as Evaluate would on Load's objects, but while reading:
-// the rules that judge an object by itself run as soon as it is decoded,
-// and only the objects that cross-object rules look up or judge are kept
-// until every object is read. Memory then grows with those, not with the
-// input. The Result's Objects say what was read; most no longer hold their
-// Value (those that an exemption audit reads still do: objects with the
-// exemption annotation, and with configured exemptions, objects with
-// findings). The error is Evaluate's.
+// on what it reads, as Evaluate would on Load's objects, but while reading
+// (manifest.Read feeding a Session): the rules that judge an object by
+// itself run as soon as it is decoded, and only the objects that
+// cross-object rules look up or judge are kept until every object is read.
+// Memory then grows with those, not with the input. The Result's Objects
+// say what was read; most are released (see Session). The error is
+// Evaluate's.
 func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Options) (*manifest.Result, []Finding, error) {
-	r, err := e.start(ctx)
+	s, err := e.NewSession(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	r.hollow = true
 	res := &manifest.Result{}
 	var mu sync.Mutex
 	errs := manifest.Read(ctx, paths, opts, func(doc *manifest.Result) {
 		for _, obj := range doc.Objects {
-			r.visit(ctx, obj)
+			s.Visit(ctx, obj)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -70,13 +68,44 @@ func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Option
 	})
 	res.Errors = append(res.Errors, errs...)
 	res.Sort()
-	findings, err := r.finish(ctx)
+	findings, err := s.Finish(ctx)
 	return res, findings, err
 }
 
-// run is one Evaluate or Check: the rules that judge an object alone run as
-// objects arrive (visit); the cross-object rules run once every object is
-// filed in the inventory (finish).
+// A Session evaluates objects as a caller reads them: Visit runs the rules
+// that judge an object alone at once, files the object in the inventory
+// and keeps it if cross-object rules report on its kind; Finish runs those
+// rules and returns every finding, as Evaluate would on all the objects
+// visited. Check is manifest.Read feeding a Session; a caller that reads
+// objects its own way uses one directly.
+//
+// Once its rules have run, an object is released (manifest.Object.Release)
+// unless the exemption audit reads it: objects with the exemption
+// annotation and, when exemptions are configured, objects with findings.
+// Visit is safe for concurrent use; Finish is called once, after the last
+// Visit.
+type Session struct {
+	r *run
+}
+
+// NewSession starts a Session.
+func (e *Engine) NewSession(ctx context.Context) (*Session, error) {
+	r, err := e.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.hollow = true
+	return &Session{r}, nil
+}
+
+// Visit evaluates obj's single-object rules and keeps what the
+// cross-object rules need of it.
+func (s *Session) Visit(ctx context.Context, obj *manifest.Object) { s.r.visit(ctx, obj) }
+
+// Finish runs the cross-object rules and returns all the findings, sorted
+// as Evaluate sorts them, and the evaluation errors.
+func (s *Session) Finish(ctx context.Context) ([]Finding, error) { return s.r.finish(ctx) }
+
 // kept is an object kept for the cross-object rules, and whether the
 // rules that judge it alone found anything.
 type kept struct {
@@ -84,10 +113,13 @@ type kept struct {
 	found bool
 }
 
+// run is one Evaluate or Session: the rules that judge an object alone run
+// as objects arrive (visit); the cross-object rules run once every object
+// is filed in the inventory (finish).
 type run struct {
 	e     *Engine
 	alone *evaluation
-	// hollow drops objects' values once their rules have run (Check).
+	// hollow releases objects once their rules have run (a Session).
 	hollow bool
 
 	mu       sync.Mutex

@@ -105,6 +105,9 @@ type Result struct {
 	Objects []*Object
 	Skipped []Skipped
 	Errors  []*Error
+
+	// sources are the documents parsed whose node trees are still held.
+	sources []*source
 }
 
 // Parse reads one file's bytes. The file name only labels the results, except
@@ -175,7 +178,9 @@ func (r *Result) parseDocument(file string, c chunk) {
 	}
 	n := root.Content[0]
 	conv := &converter{chunk: &c}
-	src := &source{chunk: c, live: n}
+	src := &source{chunk: c}
+	src.live.Store(n)
+	r.sources = append(r.sources, src)
 	switch n.Kind {
 	case yaml.MappingNode:
 		v, err := conv.value(n)

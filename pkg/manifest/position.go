@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -27,15 +28,16 @@ type source struct {
 	parsed *yaml.Node
 	// live is the document's top node while the parse that read it is
 	// still in hand (see Read), so that Positions need not parse again.
-	live *yaml.Node
+	// Atomic: a visit may hand the object to another goroutine.
+	live atomic.Pointer[yaml.Node]
 }
 
 // root is the document's top node. A document that holds several objects
 // keeps it once parsed, so that a List of n items is not parsed n times;
 // others parse it on every call, so that no node tree outlives its use.
 func (s *source) root() *yaml.Node {
-	if s.live != nil {
-		return s.live
+	if n := s.live.Load(); n != nil {
+		return n
 	}
 	parse := func() *yaml.Node {
 		var doc yaml.Node
@@ -57,11 +59,10 @@ func (s *source) root() *yaml.Node {
 // release lets the node trees of r's documents go: objects kept after
 // their visit parse their document again for Positions.
 func (r *Result) release() {
-	for _, o := range r.Objects {
-		if o.src != nil {
-			o.src.live = nil
-		}
+	for _, src := range r.sources {
+		src.live.Store(nil)
 	}
+	r.sources = nil
 }
 
 // Positions parses o's document again, for the lines of o's fields. An
