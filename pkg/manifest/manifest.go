@@ -178,7 +178,11 @@ func (r *Result) parseDocument(file string, c chunk) {
 	}
 	n := root.Content[0]
 	conv := &converter{chunk: &c}
+	// The source keeps its own copy of the document: sharing the file's
+	// bytes would keep a whole file (a multi-megabyte install.yaml) in
+	// memory for the sake of one object kept from it.
 	src := &source{chunk: c}
+	src.chunk.data = bytes.Clone(c.data)
 	src.live.Store(n)
 	r.sources = append(r.sources, src)
 	switch n.Kind {
