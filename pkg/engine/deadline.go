@@ -64,8 +64,8 @@ type abandonment struct {
 	notRun int
 }
 
-func (e *Engine) newEvaluation(ctx context.Context, store storage.Store) (*evaluation, error) {
-	return &evaluation{e: e, store: store, now: e.clock(), queries: map[string]rego.PreparedEvalQuery{}, abandoned: map[string]*abandonment{}}, nil
+func (e *Engine) newEvaluation(store storage.Store) *evaluation {
+	return &evaluation{e: e, store: store, now: e.clock(), queries: map[string]rego.PreparedEvalQuery{}, abandoned: map[string]*abandonment{}}
 }
 
 func (ev *evaluation) prepare(ctx context.Context, query ast.Body) (rego.PreparedEvalQuery, error) {
@@ -80,7 +80,8 @@ func (ev *evaluation) prepare(ctx context.Context, query ast.Body) (rego.Prepare
 // object evaluates rules on obj, with one query while no rule has failed
 // or been abandoned, else rule by rule.
 func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules []policy.Rule) ([]Finding, error) {
-	where := fmt.Sprintf("%s: document %d: %s", obj.File, obj.Doc, refOf(obj))
+	// where names obj in errors, which are rare: written only for them.
+	where := func() string { return fmt.Sprintf("%s: document %d: %s", obj.File, obj.Doc, refOf(obj)) }
 	// Only an annotation or a configured exemption can exempt a finding:
 	// without either, the query need not look for exemptions.
 	exemptible := len(ev.e.exemptions) > 0 || annotated(obj)
@@ -94,7 +95,7 @@ func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules []
 			return ev.e.findings(obj, rs), nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", where, ctx.Err())
+			return nil, fmt.Errorf("%s: %w", where(), ctx.Err())
 		}
 	}
 	var findings []Finding
@@ -112,12 +113,12 @@ func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules []
 		case err == nil:
 			findings = append(findings, ev.e.findings(obj, rs)...)
 		case ctx.Err() != nil:
-			return findings, fmt.Errorf("%s: %w", where, ctx.Err())
+			return findings, fmt.Errorf("%s: %w", where(), ctx.Err())
 		case errors.Is(err, errDeadline):
-			ev.abandon(rule.ID, where)
-			errs = append(errs, fmt.Errorf("%s: rule %s did not finish within %s: it is not run on the objects left", where, rule.ID, ev.e.timeout))
+			ev.abandon(rule.ID, where())
+			errs = append(errs, fmt.Errorf("%s: rule %s did not finish within %s: it is not run on the objects left", where(), rule.ID, ev.e.timeout))
 		default:
-			errs = append(errs, fmt.Errorf("%s: rule %s: %w", where, rule.ID, err))
+			errs = append(errs, fmt.Errorf("%s: rule %s: %w", where(), rule.ID, err))
 		}
 	}
 	return findings, errors.Join(errs...)

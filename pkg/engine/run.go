@@ -136,11 +136,7 @@ func (e *Engine) start(ctx context.Context) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
-	alone, err := e.newEvaluation(ctx, store)
-	if err != nil {
-		return nil, err
-	}
-	return &run{e: e, alone: alone, inv: newInventoryBuilder(e.indexed)}, nil
+	return &run{e: e, alone: e.newEvaluation(store), inv: newInventoryBuilder(e.indexed)}, nil
 }
 
 // store holds data.lib and the given inventory (none for the rules that
@@ -187,7 +183,7 @@ func (r *run) visit(ctx context.Context, obj *manifest.Object) {
 	}
 }
 
-// release drops obj's value in a Check, unless the exemption audit reads it.
+// release releases obj in a Session, unless the exemption audit reads it.
 func (r *run) release(obj *manifest.Object, found bool) {
 	if r.hollow && !annotated(obj) && (!found || len(r.e.exemptions) == 0) {
 		obj.Release()
@@ -211,10 +207,7 @@ func (r *run) finish(ctx context.Context) ([]Finding, error) {
 		if err != nil {
 			return nil, err
 		}
-		across, err := r.e.newEvaluation(ctx, store)
-		if err != nil {
-			return nil, err
-		}
+		across := r.e.newEvaluation(store)
 		if r.hollow {
 			r.report(r.done) // the first a Check reports
 		}
