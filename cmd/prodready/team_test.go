@@ -168,9 +168,11 @@ func TestSlowTeamRuleTimesOut(t *testing.T) {
 	for _, e := range rep.Errors {
 		msgs = append(msgs, e.Message)
 	}
-	// Which of the two objects times out first depends on the workers.
+	// Which of the two objects the rule times out on, and which it is then
+	// not run on, depends on the workers.
 	all := strings.Join(msgs, "\n")
-	if !strings.Contains(all, example+": document 1: Deployment/orders/order-api") || !strings.Contains(all, "rule owner-label-missing did not finish within 300ms") {
+	named := strings.Contains(all, example+": document 1: Deployment/orders/order-api") || strings.Contains(all, example+": document 3: CronJob/orders/nightly-export")
+	if !named || !strings.Contains(all, "rule owner-label-missing did not finish within 300ms") {
 		t.Errorf("errors:\n%s", all)
 	}
 	if !pairs(rep, "")["memory-request-missing Deployment/orders/order-api"] {
