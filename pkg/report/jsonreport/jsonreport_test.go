@@ -10,6 +10,7 @@ import (
 	"github.com/prodready/prodready/pkg/policy"
 	"github.com/prodready/prodready/pkg/report"
 	"github.com/prodready/prodready/pkg/report/jsonreport"
+	"github.com/prodready/prodready/pkg/report/reporttest"
 )
 
 func decode(t *testing.T, r *report.Report) map[string]json.RawMessage {
@@ -55,5 +56,31 @@ func TestAuditIsPresentOnceAsked(t *testing.T) {
 	r.SetAudit(nil)
 	if got := string(decode(t, r)["audit"]); got != "[]" {
 		t.Errorf("audit %s, want [] for a clean audit", got)
+	}
+}
+
+// TestWriteIsTheEncodersOutput: writing finding by finding changes
+// nothing in the bytes.
+func TestWriteIsTheEncodersOutput(t *testing.T) {
+	full := reporttest.Report()
+	audited := reporttest.Report()
+	audited.SetAudit([]engine.ExemptionProblem{{Problem: engine.ProblemUnused, Source: engine.SourceConfig, Rules: []string{"a"}, Message: "m"}})
+	for name, r := range map[string]*report.Report{
+		"full":    full,
+		"audited": audited,
+		"empty":   report.New(&manifest.Result{}, nil, nil, policy.High),
+	} {
+		var got, want bytes.Buffer
+		if err := jsonreport.Write(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s:\n%s\nwant\n%s", name, got.String(), want.String())
+		}
 	}
 }
