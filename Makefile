@@ -45,8 +45,18 @@ bundles: build
 		rm -rf bundles/$$target && ./$(BIN) bundle --no-config --target $$target --out bundles/$$target || exit 1; \
 	done
 
+# bench runs the Go benchmarks, then times whole commands (load-only,
+# prodready check, conftest with prodready's bundle, kube-score) on the real
+# corpus beside the repository and on corpora of 10k and 100k objects
+# generated from it into .bench/, and checks the targets of issue 7.
+CORPUS ?= ../shared/corpus
+
 bench:
+	@test -d $(CORPUS) || { echo "bench: no corpus at $(CORPUS) (the real manifests to measure on; set CORPUS=dir)" >&2; exit 1; }
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/manifest ./pkg/engine
+	@bash scripts/install-tools.sh bench
+	@$(MAKE) --no-print-directory build
+	$(GO) run ./cmd/prodready-bench run -corpus $(CORPUS) -tools $(TOOLS) -prodready $(BIN)
 
 clean:
 	rm -rf bin

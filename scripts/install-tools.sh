@@ -2,10 +2,11 @@
 # install-tools.sh installs the engines prodready's tests run for real, at
 # pinned versions, into .tools/bin (or $TOOLS_BIN). A tool already there at
 # the pinned version is kept, so repeated runs cost nothing.
+#
+#   bash scripts/install-tools.sh         the engines: opa, conftest, gator (make test)
+#   bash scripts/install-tools.sh bench   the engines and the peers make bench compares
+#                                         prodready with: kube-score
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${TOOLS_BIN:-$PWD/.tools/bin}"
-mkdir -p "$bin"
 
 # name  module@version
 tools=(
@@ -13,6 +14,22 @@ tools=(
 	"conftest  github.com/open-policy-agent/conftest@v0.71.1"
 	"gator     github.com/open-policy-agent/gatekeeper/v3/cmd/gator@v3.23.1"
 )
+case "${1:-}" in
+"") ;;
+bench)
+	tools+=(
+		"kube-score  github.com/zegl/kube-score/cmd/kube-score@v1.20.0"
+	)
+	;;
+*)
+	echo "usage: $0 [bench]" >&2
+	exit 2
+	;;
+esac
+
+cd "$(dirname "$0")/.."
+bin="${TOOLS_BIN:-$PWD/.tools/bin}"
+mkdir -p "$bin"
 
 for entry in "${tools[@]}"; do
 	read -r name pkg <<<"$entry"
