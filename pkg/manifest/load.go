@@ -18,8 +18,15 @@ import (
 // StdinName names the input read for the path "-".
 const StdinName = "<stdin>"
 
-// DefaultMaxFileSize is the size limit when Options.MaxFileSize is 0.
-const DefaultMaxFileSize = 64 << 20
+// The limits when Options leave them 0.
+const (
+	// DefaultMaxFileSize is the size limit of a file.
+	DefaultMaxFileSize = 64 << 20
+	// DefaultMaxDepth is how deep mappings and sequences may nest: real
+	// objects stay under 40 (a CRD's schema is the deepest), and rules
+	// walk what they are given.
+	DefaultMaxDepth = 100
+)
 
 // Options tune Load.
 type Options struct {
@@ -28,6 +35,9 @@ type Options struct {
 	// MaxFileSize is the largest file read, in bytes; a larger one is an
 	// Error and is not read. 0 means DefaultMaxFileSize.
 	MaxFileSize int64
+	// MaxDepth is how deep mappings and sequences may nest in a document;
+	// a deeper one is an Error. 0 means DefaultMaxDepth.
+	MaxDepth int
 	// Workers is how many documents are decoded at once; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
@@ -104,6 +114,9 @@ func read(ctx context.Context, paths []string, opts Options, visit func(r *Resul
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = DefaultMaxDepth
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -126,7 +139,7 @@ func read(ctx context.Context, paths []string, opts Options, visit func(r *Resul
 		wg.Go(func() {
 			for j := range jobs {
 				r := &Result{}
-				r.parseDocument(j.file, j.c)
+				r.parseDocument(j.file, j.c, opts.MaxDepth)
 				visit(r)
 				r.release()
 			}

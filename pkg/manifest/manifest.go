@@ -96,6 +96,7 @@ func (e *Error) Unwrap() error { return e.Err }
 var (
 	ErrNotText     = errors.New("not a text file")
 	ErrTooLarge    = errors.New("file too large")
+	ErrTooDeep     = errors.New("document too deep")
 	ErrNoManifests = errors.New("no manifests under this directory (looked for .yaml, .yml, .json)")
 )
 
@@ -119,7 +120,7 @@ func Parse(file string, data []byte) *Result {
 	}
 	r = &Result{}
 	for _, c := range chunks {
-		r.parseDocument(file, c)
+		r.parseDocument(file, c, DefaultMaxDepth)
 	}
 	r.release()
 	return r
@@ -158,7 +159,7 @@ func splitFile(file string, data []byte) ([]chunk, *Result) {
 // parseDocument parses one document and adds what it holds to r. A panic
 // inside the YAML library (it has had some on hostile input) becomes an Error
 // for this document alone.
-func (r *Result) parseDocument(file string, c chunk) {
+func (r *Result) parseDocument(file string, c chunk, maxDepth int) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: c.line,
@@ -177,7 +178,7 @@ func (r *Result) parseDocument(file string, c chunk) {
 		return // nothing but comments and markers: not a document worth a word
 	}
 	n := root.Content[0]
-	conv := &converter{chunk: &c}
+	conv := &converter{chunk: &c, maxDepth: maxDepth}
 	// The source keeps its own copy of the document: sharing the file's
 	// bytes would keep a whole file (a multi-megabyte install.yaml) in
 	// memory for the sake of one object kept from it.

@@ -538,3 +538,20 @@ func TestNumbersAreJSONCompatible(t *testing.T) {
 		t.Errorf("neg0 = %#v", c["neg0"])
 	}
 }
+
+func TestDepthLimit(t *testing.T) {
+	nested := func(depth int) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: " + strings.Repeat("[", depth-1) + strings.Repeat("]", depth-1) + "\n"
+	}
+	// The object is depth 1, data 2: DefaultMaxDepth levels in all are fine.
+	if r := Parse("ok.yaml", []byte(nested(DefaultMaxDepth))); len(r.Objects) != 1 || len(r.Errors) != 0 {
+		t.Errorf("%d levels: %d objects, errors %v", DefaultMaxDepth, len(r.Objects), r.Errors)
+	}
+	r := Parse("deep.yaml", []byte(nested(DefaultMaxDepth+1)))
+	if len(r.Objects) != 0 || len(r.Errors) != 1 || !errors.Is(r.Errors[0], ErrTooDeep) || r.Errors[0].Line != 4 {
+		t.Fatalf("%d levels: %d objects, errors %v", DefaultMaxDepth+1, len(r.Objects), r.Errors)
+	}
+	if want := "deep.yaml: document 1 (line 4): document too deep: nested more than 100 levels deep"; r.Errors[0].Error() != want {
+		t.Errorf("error %q, want %q", r.Errors[0].Error(), want)
+	}
+}

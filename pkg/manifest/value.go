@@ -40,6 +40,9 @@ type converter struct {
 	// hundred bytes cannot expand into gigabytes.
 	decodeCount, aliasCount, aliasDepth int
 	expanding                           map[*yaml.Node]bool // anchors being expanded, to refuse cycles
+
+	// depth is how deep the node being converted nests, refused past maxDepth.
+	depth, maxDepth int
 }
 
 // line is n's line in the file.
@@ -79,6 +82,13 @@ func allowedAliasRatio(decodeCount int) float64 {
 func (c *converter) value(n *yaml.Node) (*ast.Term, error) {
 	if err := c.count(n); err != nil {
 		return nil, err
+	}
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		if c.maxDepth > 0 && c.depth >= c.maxDepth {
+			return nil, &nodeError{line: c.line(n), err: fmt.Errorf("%w: nested more than %d levels deep", ErrTooDeep, c.maxDepth)}
+		}
+		c.depth++
+		defer func() { c.depth-- }()
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
