@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
@@ -19,7 +23,9 @@ import (
 func newCheck(stdin io.Reader) *cobra.Command {
 	var output, profile, failOn string
 	var policies policyDirs
-	var timeout time.Duration
+	var timeout, ruleTimeout time.Duration
+	var maxFileSize string
+	var maxDepth int
 	var showExempted, auditExemptions, quiet bool
 	var configs configFlags
 	cmd := &cobra.Command{
@@ -55,15 +61,21 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			limits, err := parseLimits(maxFileSize, maxDepth)
+			if err != nil {
+				return err
+			}
 			var prog *progress
 			if !quiet {
 				prog = startProgress(cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr()))
 			}
-			ctx := cmd.Context()
+			ctx, stop := withDeadline(cmd.Context(), timeout)
+			defer stop()
 			// Rules run while the input is read; only the objects that
 			// cross-object rules need are kept until the end.
-			c, err := checkWhileCompiling(ctx, args, manifest.Options{Stdin: stdin, Progress: prog.loaded}, func() (*engine.Engine, error) {
-				return engine.New(engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(timeout),
+			limits.Stdin, limits.Progress = stdin, prog.loaded
+			c, err := checkWhileCompiling(ctx, args, limits, func() (*engine.Engine, error) {
+				return engine.New(engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(ruleTimeout),
 					engine.WithProgress(func(done, total int) { prog.evaluated(done, total) }))
 			})
 			prog.finish()
@@ -71,6 +83,12 @@ func newCheck(stdin io.Reader) *cobra.Command {
 				return err
 			}
 			eng, loaded, findings, evalErr := c.eng, c.loaded, c.findings, c.evalErr
+			if ctx.Err() != nil && cmd.Context().Err() == nil {
+				// The deadline, not the caller, stopped the check: say so
+				// once, instead of the loader's and the engine's own words.
+				loaded.Errors = slices.DeleteFunc(loaded.Errors, func(e *manifest.Error) bool { return e.File == "" && errors.Is(e, context.DeadlineExceeded) })
+				evalErr = fmt.Errorf("the check did not finish within %s (--timeout): it reports what it read and evaluated until then", timeout)
+			}
 			rep := report.New(loaded, findings, evalErr, threshold)
 			if auditExemptions {
 				problems, err := eng.AuditExemptions(ctx, loaded.Objects, findings)
@@ -95,13 +113,36 @@ func newCheck(stdin io.Reader) *cobra.Command {
 	f.StringVarP(&output, "output", "o", "text", outputHelp)
 	f.StringVar(&profile, "profile", "", profileHelp)
 	f.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above this severity: critical, high, medium or low")
-	f.DurationVar(&timeout, "timeout", engine.DefaultTimeout, "how long the rules may take on one object; a rule that takes longer is reported and not run on the rest (0: no limit)")
+	f.DurationVar(&timeout, "timeout", 0, "how long the whole check may take; when it is over, the check stops and reports what it found so far, and exits 2 (0: no limit)")
+	f.DurationVar(&ruleTimeout, "rule-timeout", engine.DefaultTimeout, "how long the rules may take on one object; a rule that takes longer is reported and not run on the rest (0: no limit)")
+	f.StringVar(&maxFileSize, "max-file-size", "64Mi", "the largest file (or standard input) read, in bytes or as a quantity (64Mi, 1G); a larger one is an input error and is not read")
+	f.IntVar(&maxDepth, "max-depth", manifest.DefaultMaxDepth, "how deep mappings and sequences may nest in a document; a deeper document is an input error")
 	f.BoolVar(&showExempted, "show-exempted", false, "list the exempted findings too, each with its exemption (JSON output always lists them, under \"exempted\")")
 	f.BoolVarP(&quiet, "quiet", "q", false, "text output: write only the summary line (and input errors); no progress either")
 	f.BoolVar(&auditExemptions, "audit-exemptions", false, "also audit the exemptions: list the ones that matched no finding, expired ones and ones without a reason or with a bad date (JSON: \"audit\"), and exit 1 when there are any")
 	policies.register(cmd)
 	configs.register(cmd)
 	return cmd
+}
+
+// parseLimits reads --max-file-size and --max-depth.
+func parseLimits(maxFileSize string, maxDepth int) (manifest.Options, error) {
+	size, err := resource.ParseQuantity(maxFileSize)
+	if err != nil || size.Sign() <= 0 {
+		return manifest.Options{}, fmt.Errorf("--max-file-size %q: want a positive number of bytes, such as 1048576 or 64Mi", maxFileSize)
+	}
+	if maxDepth <= 0 {
+		return manifest.Options{}, fmt.Errorf("--max-depth %d: want a positive number of levels", maxDepth)
+	}
+	return manifest.Options{MaxFileSize: size.Value(), MaxDepth: maxDepth}, nil
+}
+
+// withDeadline is ctx with the --timeout deadline, if there is one.
+func withDeadline(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	if timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, timeout)
 }
 
 // isTerminal says whether w is a terminal; tests replace it.

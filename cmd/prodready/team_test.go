@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ownerLabelMissing is a team's new rule, with a helper package of its own.
@@ -152,15 +154,20 @@ func TestBrokenTeamRuleExits2WithFileAndLine(t *testing.T) {
 	}
 }
 
-func TestSlowTeamRuleTimesOut(t *testing.T) {
-	// 10^10 iterations: CPU only, cancelled at the deadline.
+// runaway is a team rule that never finishes: 10^10 iterations, CPU
+// only, stopped by a deadline.
+func runaway(t *testing.T) string {
 	slow := strings.Replace(ownerLabelMissing, "if not ownership.owned", `if {
 	some i in numbers.range(1, 100000)
 	some j in numbers.range(1, 100000)
 	i * j < 0
 }`, 1)
-	dir := teamDir(t, map[string]string{"owner.rego": slow, "lib/ownership.rego": ownership})
-	rep, res := checkJSON(t, "", "--policy", dir, "--timeout", "300ms", example)
+	return teamDir(t, map[string]string{"owner.rego": slow, "lib/ownership.rego": ownership})
+}
+
+func TestSlowTeamRuleTimesOut(t *testing.T) {
+	dir := runaway(t)
+	rep, res := checkJSON(t, "", "--policy", dir, "--rule-timeout", "300ms", example)
 	if res.code != 2 {
 		t.Errorf("exit %d, want 2 (an evaluation error)", res.code)
 	}
@@ -177,5 +184,34 @@ func TestSlowTeamRuleTimesOut(t *testing.T) {
 	}
 	if !pairs(rep, "")["memory-request-missing Deployment/orders/order-api"] {
 		t.Errorf("the built-in findings are lost: %v", keys(pairs(rep, "")))
+	}
+}
+
+// TestTimeoutBoundsTheWholeCheck: with no limit per object, --timeout
+// still stops a runaway rule, and the check says why and exits 2.
+func TestTimeoutBoundsTheWholeCheck(t *testing.T) {
+	dir := runaway(t)
+	start := time.Now()
+	rep, res := checkJSON(t, "", "--policy", dir, "--rule-timeout", "0", "--timeout", "500ms", example)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the check took %v with --timeout 500ms", took)
+	}
+	if res.code != 2 {
+		t.Errorf("exit %d, want 2", res.code)
+	}
+	var msgs []string
+	for _, e := range rep.Errors {
+		msgs = append(msgs, e.Message)
+	}
+	if want := []string{"the check did not finish within 500ms (--timeout): it reports what it read and evaluated until then"}; !slices.Equal(msgs, want) {
+		t.Errorf("errors %q, want %q", msgs, want)
+	}
+}
+
+func TestLimitFlagsAreChecked(t *testing.T) {
+	for _, args := range [][]string{{"--max-file-size", "lots"}, {"--max-file-size", "0"}, {"--max-depth", "0"}} {
+		if res := prodready(t, "", append(append([]string{"check"}, args...), example)...); res.code != 2 || !strings.Contains(res.stderr, args[0]) {
+			t.Errorf("%v: exit %d, stderr %q", args, res.code, res.stderr)
+		}
 	}
 }
