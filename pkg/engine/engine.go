@@ -191,7 +191,7 @@ func New(opts ...Option) (*Engine, error) {
 	if cfg != nil {
 		o.exemptions = cfg.Exemptions
 	}
-	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, reporters: map[string]map[string]bool{}, workers: max(o.workers, 1), timeout: o.timeout,
+	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, workers: max(o.workers, 1), timeout: o.timeout,
 		exemptions: o.exemptions, clock: o.clock, progress: o.progress}
 	var err error
 	if e.exemptionsData, err = config.ExemptionsData(o.exemptions); err != nil {
@@ -208,12 +208,6 @@ func New(opts ...Option) (*Engine, error) {
 		e.rules = append(e.rules, r)
 		e.byPackage[r.Package] = r
 		e.parameters[r.ID] = r.Defaults()
-		for _, kind := range r.Kinds {
-			if e.reporters[kind] == nil {
-				e.reporters[kind] = map[string]bool{}
-			}
-			e.reporters[kind][r.ID] = true
-		}
 	}
 	modules := map[string]*ast.Module{}
 	for name, m := range o.set.Modules {
@@ -305,7 +299,7 @@ func (e *Engine) findings(obj *manifest.Object, rs rego.ResultSet) []Finding {
 	for _, r := range rs {
 		pkg, _ := r.Bindings["rule"].(string)
 		rule, ok := e.byPackage[policy.RulesPackage+"."+pkg]
-		if !ok || !e.reporters[obj.Kind][rule.ID] {
+		if !ok {
 			continue
 		}
 		body, _ := r.Bindings["finding"].(map[string]any)
