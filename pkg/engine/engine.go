@@ -75,10 +75,8 @@ type Engine struct {
 	parameters map[string]any
 	// indexed are the kinds filed in data.inventory; nil: every kind.
 	indexed map[string]bool
-	// reporters are, by object kind, the IDs of the enabled rules that
-	// report on that kind (their METADATA kinds).
-	reporters map[string]map[string]bool
-	// byKind are the same rules by the pass they run in.
+	// byKind are, by object kind, the enabled rules that report on that
+	// kind (their METADATA kinds), by the pass they run in.
 	byKind  map[string]kindRules
 	workers int
 	timeout time.Duration
