@@ -36,7 +36,8 @@ type Options struct {
 	// Error and is not read. 0 means DefaultMaxFileSize.
 	MaxFileSize int64
 	// MaxDepth is how deep mappings and sequences may nest in a document;
-	// a deeper one is an Error. 0 means DefaultMaxDepth.
+	// a deeper one is an Error. 0 means DefaultMaxDepth; the YAML parser
+	// refuses documents deeper than 10000 whatever it says.
 	MaxDepth int
 	// Workers is how many documents are decoded at once; 0 means
 	// runtime.GOMAXPROCS(0).

@@ -171,6 +171,11 @@ func (r *Result) parseDocument(file string, c chunk, maxDepth int) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(c.data, &root); err != nil {
 		line, err := syntaxError(c, err)
+		if strings.Contains(err.Error(), "exceeded max depth of") {
+			// The parser stops at its own limit, before the tree that
+			// maxDepth is checked on is built: still the same error.
+			err = fmt.Errorf("%w: nested more than %d levels deep", ErrTooDeep, min(maxDepth, parserMaxDepth))
+		}
 		r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: line, Err: err})
 		return
 	}
@@ -391,6 +396,10 @@ func syntaxError(c chunk, v3err error) (int, error) {
 	// The end of the stream can be a line past the document's last.
 	return min(c.fileLine(line), c.line+lineCount(c.data)-1), errors.New("yaml: " + msg)
 }
+
+// parserMaxDepth is how deep the YAML parsers (yaml.v2 and yaml.v3) let
+// documents nest, whatever MaxDepth says.
+const parserMaxDepth = 10000
 
 // parserProblems are libyaml's parser (not scanner) error messages.
 var parserProblems = map[string]bool{
