@@ -25,7 +25,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 	var policies policyDirs
 	var timeout, ruleTimeout time.Duration
 	var maxFileSize string
-	var maxDepth int
+	var maxDepth, maxValues int
 	var showExempted, auditExemptions, quiet bool
 	var configs configFlags
 	cmd := &cobra.Command{
@@ -61,7 +61,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			limits, err := parseLimits(maxFileSize, maxDepth)
+			limits, err := parseLimits(maxFileSize, maxDepth, maxValues)
 			if err != nil {
 				return err
 			}
@@ -117,6 +117,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 	f.DurationVar(&ruleTimeout, "rule-timeout", engine.DefaultTimeout, "how long the rules may take on one object; a rule that takes longer is reported and not run on the rest (0: no limit)")
 	f.StringVar(&maxFileSize, "max-file-size", "64Mi", "the largest file (or standard input) read, in bytes or as a quantity (64Mi, 1G); a larger one is an input error and is not read")
 	f.IntVar(&maxDepth, "max-depth", manifest.DefaultMaxDepth, "how deep mappings and sequences may nest in a document; a deeper document is an input error")
+	f.IntVar(&maxValues, "max-values", manifest.DefaultMaxValues, "how many values a document may hold, estimated from its lines and commas (parsing takes about 250 bytes a value); a larger document is an input error and is not parsed")
 	f.BoolVar(&showExempted, "show-exempted", false, "list the exempted findings too, each with its exemption (JSON output always lists them, under \"exempted\")")
 	f.BoolVarP(&quiet, "quiet", "q", false, "text output: write only the summary line (and input errors); no progress either")
 	f.BoolVar(&auditExemptions, "audit-exemptions", false, "also audit the exemptions: list the ones that matched no finding, expired ones and ones without a reason or with a bad date (JSON: \"audit\"), and exit 1 when there are any")
@@ -125,8 +126,8 @@ func newCheck(stdin io.Reader) *cobra.Command {
 	return cmd
 }
 
-// parseLimits reads --max-file-size and --max-depth.
-func parseLimits(maxFileSize string, maxDepth int) (manifest.Options, error) {
+// parseLimits reads --max-file-size, --max-depth and --max-values.
+func parseLimits(maxFileSize string, maxDepth, maxValues int) (manifest.Options, error) {
 	size, err := resource.ParseQuantity(maxFileSize)
 	if err != nil || size.Sign() <= 0 {
 		return manifest.Options{}, fmt.Errorf("--max-file-size %q: want a positive number of bytes, such as 1048576 or 64Mi", maxFileSize)
@@ -134,7 +135,10 @@ func parseLimits(maxFileSize string, maxDepth int) (manifest.Options, error) {
 	if maxDepth <= 0 {
 		return manifest.Options{}, fmt.Errorf("--max-depth %d: want a positive number of levels", maxDepth)
 	}
-	return manifest.Options{MaxFileSize: size.Value(), MaxDepth: maxDepth}, nil
+	if maxValues <= 0 {
+		return manifest.Options{}, fmt.Errorf("--max-values %d: want a positive number of values", maxValues)
+	}
+	return manifest.Options{MaxFileSize: size.Value(), MaxDepth: maxDepth, MaxValues: maxValues}, nil
 }
 
 // withDeadline is ctx with the --timeout deadline, if there is one.

@@ -209,7 +209,7 @@ func TestTimeoutBoundsTheWholeCheck(t *testing.T) {
 }
 
 func TestLimitFlagsAreChecked(t *testing.T) {
-	for _, args := range [][]string{{"--max-file-size", "lots"}, {"--max-file-size", "0"}, {"--max-depth", "0"}} {
+	for _, args := range [][]string{{"--max-file-size", "lots"}, {"--max-file-size", "0"}, {"--max-depth", "0"}, {"--max-values", "-1"}} {
 		if res := prodready(t, "", append(append([]string{"check"}, args...), example)...); res.code != 2 || !strings.Contains(res.stderr, args[0]) {
 			t.Errorf("%v: exit %d, stderr %q", args, res.code, res.stderr)
 		}

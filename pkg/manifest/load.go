@@ -26,6 +26,13 @@ const (
 	// objects stay under 40 (a CRD's schema is the deepest), and rules
 	// walk what they are given.
 	DefaultMaxDepth = 100
+	// DefaultMaxValues is how many values a document may hold, as
+	// estimated from its lines and commas before it is parsed: parsing
+	// costs about 250 bytes a value, so a document of a million tiny values
+	// ("- 1" lines) would take a quarter of a gigabyte. An object stays far
+	// below (etcd keeps none over 1.5 MB); a List of some thousands of
+	// objects comes near.
+	DefaultMaxValues = 1 << 20
 )
 
 // Options tune Load.
@@ -39,6 +46,10 @@ type Options struct {
 	// a deeper one is an Error. 0 means DefaultMaxDepth; the YAML parser
 	// refuses documents deeper than 10000 whatever it says.
 	MaxDepth int
+	// MaxValues is how many values a document may hold, estimated from its
+	// lines and commas; a larger one is an Error and is not parsed. 0
+	// means DefaultMaxValues.
+	MaxValues int
 	// Workers is how many documents are decoded at once; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
@@ -118,6 +129,9 @@ func read(ctx context.Context, paths []string, opts Options, visit func(r *Resul
 	if opts.MaxDepth <= 0 {
 		opts.MaxDepth = DefaultMaxDepth
 	}
+	if opts.MaxValues <= 0 {
+		opts.MaxValues = DefaultMaxValues
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -140,7 +154,7 @@ func read(ctx context.Context, paths []string, opts Options, visit func(r *Resul
 		wg.Go(func() {
 			for j := range jobs {
 				r := &Result{}
-				r.parseDocument(j.file, j.c, opts.MaxDepth)
+				r.parseDocument(j.file, j.c, limits{opts.MaxDepth, opts.MaxValues})
 				visit(r)
 				r.release()
 			}

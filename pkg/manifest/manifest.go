@@ -94,10 +94,12 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errors that callers may test for with errors.Is.
 var (
-	ErrNotText     = errors.New("not a text file")
-	ErrTooLarge    = errors.New("file too large")
-	ErrTooDeep     = errors.New("document too deep")
-	ErrNoManifests = errors.New("no manifests under this directory (looked for .yaml, .yml, .json)")
+	ErrNotText  = errors.New("not a text file")
+	ErrTooLarge = errors.New("file too large")
+	ErrTooDeep  = errors.New("document too deep")
+	// ErrTooManyValues is a document too large to parse in bounded memory.
+	ErrTooManyValues = errors.New("document too large")
+	ErrNoManifests   = errors.New("no manifests under this directory (looked for .yaml, .yml, .json)")
 )
 
 // Result is everything read from the input, in a deterministic order: by
@@ -120,7 +122,7 @@ func Parse(file string, data []byte) *Result {
 	}
 	r = &Result{}
 	for _, c := range chunks {
-		r.parseDocument(file, c, DefaultMaxDepth)
+		r.parseDocument(file, c, limits{DefaultMaxDepth, DefaultMaxValues})
 	}
 	r.release()
 	return r
@@ -159,7 +161,7 @@ func splitFile(file string, data []byte) ([]chunk, *Result) {
 // parseDocument parses one document and adds what it holds to r. A panic
 // inside the YAML library (it has had some on hostile input) becomes an Error
 // for this document alone.
-func (r *Result) parseDocument(file string, c chunk, maxDepth int) {
+func (r *Result) parseDocument(file string, c chunk, limit limits) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: c.line,
@@ -168,13 +170,18 @@ func (r *Result) parseDocument(file string, c chunk, maxDepth int) {
 	}()
 
 	c.yamlLines = yamlLineTable(c.data)
+	if n := estimateValues(c.data); n > limit.values {
+		r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: c.line,
+			Err: fmt.Errorf("%w: about %d values (lines and commas), over the limit of %d", ErrTooManyValues, n, limit.values)})
+		return
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(c.data, &root); err != nil {
 		line, err := syntaxError(c, err)
 		if strings.Contains(err.Error(), "exceeded max depth of") {
 			// The parser stops at its own limit, before the tree that
 			// maxDepth is checked on is built: still the same error.
-			err = fmt.Errorf("%w: nested more than %d levels deep", ErrTooDeep, min(maxDepth, parserMaxDepth))
+			err = fmt.Errorf("%w: nested more than %d levels deep", ErrTooDeep, min(limit.depth, parserMaxDepth))
 		}
 		r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: line, Err: err})
 		return
@@ -183,7 +190,7 @@ func (r *Result) parseDocument(file string, c chunk, maxDepth int) {
 		return // nothing but comments and markers: not a document worth a word
 	}
 	n := root.Content[0]
-	conv := &converter{chunk: &c, maxDepth: maxDepth}
+	conv := &converter{chunk: &c, maxDepth: limit.depth}
 	// The source keeps its own copy of the document: sharing the file's
 	// bytes would keep a whole file (a multi-megabyte install.yaml) in
 	// memory for the sake of one object kept from it.
@@ -395,6 +402,18 @@ func syntaxError(c chunk, v3err error) (int, error) {
 	}
 	// The end of the stream can be a line past the document's last.
 	return min(c.fileLine(line), c.line+lineCount(c.data)-1), errors.New("yaml: " + msg)
+}
+
+// limits bound what one document may cost (Options.MaxDepth, MaxValues).
+type limits struct {
+	depth, values int
+}
+
+// estimateValues bounds how many values a document holds from above: in
+// block style a value takes a line of its own or shares it with its key,
+// in flow style commas separate them.
+func estimateValues(data []byte) int {
+	return 2 * (bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{','}) + 1)
 }
 
 // parserMaxDepth is how deep the YAML parsers (yaml.v2 and yaml.v3) let

@@ -1,13 +1,18 @@
 package manifest
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"github.com/open-policy-agent/opa/v1/ast"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"sigs.k8s.io/yaml"
 )
@@ -553,5 +558,31 @@ func TestDepthLimit(t *testing.T) {
 	}
 	if want := "deep.yaml: document 1 (line 4): document too deep: nested more than 100 levels deep"; r.Errors[0].Error() != want {
 		t.Errorf("error %q, want %q", r.Errors[0].Error(), want)
+	}
+}
+
+// TestValueLimit: a document of very many tiny values is refused before it
+// is parsed, cheaply, and the next document is still read.
+func TestValueLimit(t *testing.T) {
+	many := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: many}\nx:\n" + strings.Repeat("- 1\n", DefaultMaxValues/2) + "---\n" + obj("Pod", "after")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := Parse("many.yaml", []byte(many))
+	runtime.ReadMemStats(&after)
+	if len(r.Errors) != 1 || !errors.Is(r.Errors[0], ErrTooManyValues) || r.Errors[0].Doc != 1 || r.Errors[0].Line != 1 {
+		t.Fatalf("errors %v", r.Errors)
+	}
+	if len(r.Objects) != 1 || r.Objects[0].Name != "after" {
+		t.Errorf("the next document: %d objects", len(r.Objects))
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 3*uint64(len(many)) {
+		t.Errorf("refusing it allocated %d bytes for a %d-byte document", alloc, len(many))
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "many.yaml"), []byte(many), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := Load(context.Background(), []string{dir}, Options{MaxValues: 2 * DefaultMaxValues}); len(r.Errors) != 0 || len(r.Objects) != 2 {
+		t.Errorf("with a higher limit: %d objects, errors %v", len(r.Objects), r.Errors)
 	}
 }
