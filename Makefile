@@ -4,7 +4,7 @@ BIN   := bin/prodready
 PKGS  := ./...
 TOOLS := $(CURDIR)/.tools/bin
 
-.PHONY: build demo test lint bench docs bundles tools clean
+.PHONY: build demo test fuzz lint bench docs bundles tools clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/prodready
@@ -21,6 +21,20 @@ demo: build
 # which must then be there: a missing engine fails instead of skipping.
 test: lint tools
 	PRODREADY_REQUIRE_ENGINES=1 PRODREADY_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 $(PKGS)
+	@$(MAKE) --no-print-directory fuzz
+
+# fuzz runs each fuzz target for FUZZTIME, from its seed corpus in
+# testdata/fuzz and what earlier runs found (kept in the Go build cache).
+# An input that fails is written to testdata/fuzz: fix the bug and keep it
+# there as a seed. Minimizing a new input for at most 100 runs, not Go's
+# default minute, leaves a short run its time to fuzz.
+FUZZTIME ?= 10s
+FUZZ     := $(GO) test -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
+
+fuzz:
+	$(FUZZ) -fuzz '^FuzzParse$$' ./pkg/manifest
+	$(FUZZ) -fuzz '^FuzzQuantity$$' ./policies
+	$(FUZZ) -fuzz '^FuzzCheck$$' ./pkg/engine
 
 # tools installs the engines the tests run, at pinned versions, into .tools/bin.
 tools:
