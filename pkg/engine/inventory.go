@@ -15,10 +15,12 @@ import (
 )
 
 // inventoryLookups are the helpers rules call to read other objects, with
-// the position of their kind argument: namespaced(ns, "Kind") and cluster("Kind").
+// the position of their kind argument: namespaced(ns, "Kind"),
+// named(ns, "Kind", name) and cluster("Kind").
 // (Compiled, a call may carry its output as one more term.)
 var inventoryLookups = map[string]int{
 	"data.lib.prodready.inventory.namespaced": 2,
+	"data.lib.prodready.inventory.named":      2,
 	"data.lib.prodready.inventory.cluster":    1,
 }
 

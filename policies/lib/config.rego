@@ -153,8 +153,7 @@ covered(name) if {
 }
 
 unmatched_secret(name) if {
-	some secret in inventory.namespaced(review.namespace, "Secret")
-	secret.metadata.name == name
+	some secret in inventory.named(review.namespace, "Secret", name)
 	not object.get(secret, ["metadata", "annotations", match_key], "") == "true"
 }
 

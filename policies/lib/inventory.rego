@@ -17,6 +17,14 @@ namespaced(ns, kind) := {obj |
 	obj := data.inventory.namespace[ns][api_version][kind][name]
 }
 
+# named(ns, kind, name) is the set of objects of kind called name in
+# namespace ns, whatever their apiVersion: looked up by key, not found by
+# going through every object of the kind.
+named(ns, kind, name) := {obj |
+	some api_version
+	obj := data.inventory.namespace[ns][api_version][kind][name]
+}
+
 # cluster(kind) is the set of cluster-scoped objects of kind.
 cluster(kind) := {obj |
 	some api_version, name

@@ -18,3 +18,9 @@ test_namespaced_empty if {
 	inventory.namespaced("shop", "Secret") == set() with data.inventory as inv
 	inventory.namespaced("shop", "LimitRange") == set() with data.inventory as {}
 }
+
+test_named_by_key if {
+	inventory.named("shop", "LimitRange", "defaults") == {limit_range} with data.inventory as inv
+	inventory.named("shop", "LimitRange", "other") == set() with data.inventory as inv
+	inventory.named("other", "LimitRange", "defaults") == set() with data.inventory as inv
+}

@@ -52,10 +52,7 @@ service_account_name := workload.pod_spec.serviceAccountName if {
 pod_opts_in if workload.pod_spec.automountServiceAccountToken == true
 
 # service_accounts(name) are the ServiceAccounts called name in the workload's namespace.
-service_accounts(name) := {sa |
-	some sa in inventory.namespaced(review.namespace, "ServiceAccount")
-	sa.metadata.name == name
-}
+service_accounts(name) := inventory.named(review.namespace, "ServiceAccount", name)
 
 # service_account_opts_out(name) is true when the ServiceAccount, among the
 # objects given, sets automountServiceAccountToken: false and the pod
