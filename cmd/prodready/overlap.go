@@ -37,16 +37,15 @@ func checkWhileCompiling(ctx context.Context, paths []string, opts manifest.Opti
 	go func() {
 		defer close(compiled)
 		eng, e := newEngine()
-		var s *engine.Session
-		if e == nil {
-			s, e = eng.NewSession(ctx)
-		}
 		if e != nil {
 			stopReading()
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		c.eng, session, err, ready = eng, s, e, true
+		c.eng, err, ready = eng, e, true
+		if e == nil {
+			session = eng.NewSession()
+		}
 	}()
 	// take queues objs until the engine is ready, then returns them, and
 	// what was queued, with the session to visit them in.
@@ -62,29 +61,17 @@ func checkWhileCompiling(ctx context.Context, paths []string, opts manifest.Opti
 		return out, session
 	}
 	visit := func(objs []*manifest.Object) {
-		objs, s := take(objs)
-		if s == nil {
-			return // not ready, or failed
-		}
-		for _, obj := range objs {
-			s.Visit(ctx, obj)
+		if objs, s := take(objs); s != nil { // nil: not ready, or failed
+			s.Visit(ctx, objs...)
 		}
 	}
-	c.loaded = &manifest.Result{}
-	var resMu sync.Mutex
-	readErrs := manifest.Read(readCtx, paths, opts, func(doc *manifest.Result) {
-		visit(doc.Objects)
-		resMu.Lock()
-		defer resMu.Unlock()
-		c.loaded.Add(doc)
-	})
+	opts.Visit = visit
+	c.loaded = manifest.Load(readCtx, paths, opts)
 	<-compiled
 	if err != nil {
 		return c, err
 	}
 	visit(nil) // what was read before the engine was ready, if nothing came after
-	c.loaded.Errors = append(c.loaded.Errors, readErrs...)
-	c.loaded.Sort()
 	c.findings, c.evalErr = session.Finish(ctx)
 	return c, nil
 }

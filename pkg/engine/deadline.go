@@ -49,10 +49,9 @@ type evaluation struct {
 	now time.Time
 
 	mu sync.Mutex
-	// queries are the findings queries of lists of rules, by their IDs
-	// joined with commas (a kind's rules, or one rule when they fail or
-	// time out), prepared when first needed.
-	queries map[string]rego.PreparedEvalQuery
+	// queries are the findings queries of lists of rules (a kind's rules,
+	// or one rule when they fail or time out), prepared when first needed.
+	queries map[queryKey]rego.PreparedEvalQuery
 	// abandoned are the rules that did not finish, by ID.
 	abandoned map[string]*abandonment
 }
@@ -65,7 +64,7 @@ type abandonment struct {
 }
 
 func (e *Engine) newEvaluation(store storage.Store) *evaluation {
-	return &evaluation{e: e, store: store, now: e.clock(), queries: map[string]rego.PreparedEvalQuery{}, abandoned: map[string]*abandonment{}}
+	return &evaluation{e: e, store: store, now: e.clock(), queries: map[queryKey]rego.PreparedEvalQuery{}, abandoned: map[string]*abandonment{}}
 }
 
 func (ev *evaluation) prepare(ctx context.Context, query ast.Body) (rego.PreparedEvalQuery, error) {
@@ -79,7 +78,7 @@ func (ev *evaluation) prepare(ctx context.Context, query ast.Body) (rego.Prepare
 
 // object evaluates rules on obj, with one query while no rule has failed
 // or been abandoned, else rule by rule.
-func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules []policy.Rule) ([]Finding, error) {
+func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules ruleList) ([]Finding, error) {
 	// where names obj in errors, which are rare: written only for them.
 	where := func() string { return fmt.Sprintf("%s: document %d: %s", obj.File, obj.Doc, refOf(obj)) }
 	// Only an annotation or a configured exemption can exempt a finding:
@@ -100,11 +99,11 @@ func (ev *evaluation) object(ctx context.Context, obj *manifest.Object, rules []
 	}
 	var findings []Finding
 	var errs []error
-	for _, rule := range rules {
+	for _, rule := range rules.rules {
 		if ev.skip(rule.ID) {
 			continue
 		}
-		query, err := ev.query(ctx, []policy.Rule{rule}, exemptible)
+		query, err := ev.query(ctx, ruleList{[]policy.Rule{rule}, rule.ID}, exemptible)
 		if err != nil {
 			return findings, err
 		}
@@ -142,30 +141,34 @@ func (ev *evaluation) run(ctx context.Context, query rego.PreparedEvalQuery, inp
 // query is the findings query of rules: it evaluates their packages
 // alone, binding rule (the package's last name) and finding, and, if
 // exemptible, the object's exemptions.
-func (ev *evaluation) query(ctx context.Context, rules []policy.Rule, exemptible bool) (rego.PreparedEvalQuery, error) {
-	ids := make([]string, len(rules))
-	names := make([]string, len(rules))
-	for i, r := range rules {
-		ids[i] = r.ID
-		names[i] = strconv.Quote(strings.TrimPrefix(r.Package, policy.RulesPackage+"."))
-	}
-	key := strings.Join(ids, ",") + fmt.Sprintf(" exemptible=%v", exemptible)
+func (ev *evaluation) query(ctx context.Context, rules ruleList, exemptible bool) (rego.PreparedEvalQuery, error) {
+	key := queryKey{rules.ids, exemptible}
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	if q, ok := ev.queries[key]; ok {
 		return q, nil
 	}
+	names := make([]string, len(rules.rules))
+	for i, r := range rules.rules {
+		names[i] = strconv.Quote(strings.TrimPrefix(r.Package, policy.RulesPackage+"."))
+	}
 	query := fmt.Sprintf("some rule in [%s]; finding := data.%s[rule].findings[_]", strings.Join(names, ", "), policy.RulesPackage)
 	if exemptible {
 		query += "; " + entriesExpr
 	}
-	body := ast.MustParseBody(query)
-	q, err := ev.prepare(ctx, body)
+	q, err := ev.prepare(ctx, ast.MustParseBody(query))
 	if err != nil {
-		return q, fmt.Errorf("preparing the query of rules %s: %w", key, err)
+		return q, fmt.Errorf("preparing the query of rules %s: %w", rules.ids, err)
 	}
 	ev.queries[key] = q
 	return q, nil
+}
+
+// queryKey names a prepared query: its rules' IDs and whether it looks
+// for exemptions.
+type queryKey struct {
+	ids        string
+	exemptible bool
 }
 
 func (ev *evaluation) anyAbandoned() bool {

@@ -69,10 +69,9 @@ type Finding struct {
 
 // Engine holds a compiled policy set. It is safe for concurrent use.
 type Engine struct {
-	compiler   *ast.Compiler
-	rules      []policy.Rule
-	byPackage  map[string]policy.Rule
-	parameters map[string]any
+	compiler  *ast.Compiler
+	rules     []policy.Rule
+	byPackage map[string]policy.Rule
 	// indexed are the kinds filed in data.inventory; nil: every kind.
 	indexed map[string]bool
 	// byKind are, by object kind, the enabled rules that report on that
@@ -80,19 +79,32 @@ type Engine struct {
 	byKind  map[string]kindRules
 	workers int
 	timeout time.Duration
-	// exemptions are the configuration's and WithExemptions', in order;
-	// exemptionsData the same as the Rego reads them, data.lib.exemptions.
-	exemptions     []config.Exemption
-	exemptionsData []any
-	clock          func() time.Time
-	progress       func(done, total int)
+	// exemptions are the configuration's and WithExemptions', in order.
+	exemptions []config.Exemption
+	// lib is data.lib: the rules' parameters and the exemptions as the
+	// Rego reads them.
+	lib      ast.Value
+	clock    func() time.Time
+	progress func(done, total int)
 }
 
 // kindRules are the enabled rules that report on a kind: alone, those that
 // judge an object by itself, run as soon as it is read; across, those that
 // look up other objects in data.inventory, run once every object is filed.
 type kindRules struct {
-	alone, across []policy.Rule
+	alone, across ruleList
+}
+
+// ruleList is rules and the key of their query, joined once rather than
+// for every object.
+type ruleList struct {
+	rules []policy.Rule
+	ids   string // their IDs, comma-separated
+}
+
+func (l *ruleList) add(r policy.Rule) {
+	l.rules = append(l.rules, r)
+	l.ids = strings.TrimPrefix(l.ids+","+r.ID, ",")
 }
 
 type options struct {
@@ -189,12 +201,13 @@ func New(opts ...Option) (*Engine, error) {
 	if cfg != nil {
 		o.exemptions = cfg.Exemptions
 	}
-	e := &Engine{byPackage: map[string]policy.Rule{}, parameters: map[string]any{}, workers: max(o.workers, 1), timeout: o.timeout,
+	e := &Engine{byPackage: map[string]policy.Rule{}, workers: max(o.workers, 1), timeout: o.timeout,
 		exemptions: o.exemptions, clock: o.clock, progress: o.progress}
-	var err error
-	if e.exemptionsData, err = config.ExemptionsData(o.exemptions); err != nil {
+	exemptions, err := config.ExemptionsData(o.exemptions)
+	if err != nil {
 		return nil, err
 	}
+	parameters := map[string]any{}
 	// ruleFiles maps every rule's file to whether the rule runs; the
 	// other modules (lib/) are always compiled.
 	ruleFiles := map[string]bool{}
@@ -205,7 +218,10 @@ func New(opts ...Option) (*Engine, error) {
 		ruleFiles[r.File] = true
 		e.rules = append(e.rules, r)
 		e.byPackage[r.Package] = r
-		e.parameters[r.ID] = r.Defaults()
+		parameters[r.ID] = r.Defaults()
+	}
+	if e.lib, err = ast.InterfaceToValue(map[string]any{"parameters": parameters, "exemptions": exemptions}); err != nil {
+		return nil, err
 	}
 	modules := map[string]*ast.Module{}
 	for name, m := range o.set.Modules {
@@ -228,9 +244,9 @@ func New(opts ...Option) (*Engine, error) {
 		for _, kind := range r.Kinds {
 			k := e.byKind[kind]
 			if across.rules[r.ID] {
-				k.across = append(k.across, r)
+				k.across.add(r)
 			} else {
-				k.alone = append(k.alone, r)
+				k.alone.add(r)
 			}
 			e.byKind[kind] = k
 		}

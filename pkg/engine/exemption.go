@@ -11,7 +11,6 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/manifest"
@@ -207,9 +206,7 @@ var auditQuery = ast.MustParseBody(entriesExpr)
 // a reason. Problems are sorted: configured exemptions in their order,
 // then annotations by file and line.
 func (e *Engine) AuditExemptions(ctx context.Context, objs []*manifest.Object, findings []Finding) ([]ExemptionProblem, error) {
-	store := inmem.NewFromObjectWithOpts(map[string]any{"lib": map[string]any{"exemptions": e.exemptionsData}},
-		inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
-	query, err := rego.New(rego.ParsedQuery(auditQuery), rego.Compiler(e.compiler), rego.Store(store), rego.StoreReadAST(true)).PrepareForEval(ctx)
+	query, err := rego.New(rego.ParsedQuery(auditQuery), rego.Compiler(e.compiler), rego.Store(e.store(nil)), rego.StoreReadAST(true)).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the exemption audit: %w", err)
 	}

@@ -242,7 +242,9 @@ func Inventory(objs []*manifest.Object) map[string]any {
 // cluster[apiVersion][kind][name]. A namespaced object without
 // metadata.namespace is filed under "", where the rules look it up by its
 // own (empty) namespace. Objects are filed as the values the rules
-// evaluate, not copies.
+// evaluate, not copies. The levels are Go maps until value builds the ast
+// objects, bottom up: an ast object's hash is fixed when it is inserted
+// into its parent, so a level cannot grow once filed.
 type inventoryBuilder struct {
 	kinds      map[string]bool
 	namespaced map[string]map[string]map[string]map[string]*ast.Term // ns, apiVersion, kind, name

@@ -70,12 +70,12 @@ func TestRulesRunInThePassTheirReadsNeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for kind, rules := range e.byKind {
-		for _, r := range rules.alone {
+		for _, r := range rules.alone.rules {
 			if _, reads := lookups[r.ID]; reads {
 				t.Errorf("%s: %s reads other objects but runs alone", kind, r.ID)
 			}
 		}
-		for _, r := range rules.across {
+		for _, r := range rules.across.rules {
 			if _, reads := lookups[r.ID]; !reads {
 				t.Errorf("%s: %s judges its object alone but waits for every object", kind, r.ID)
 			}
@@ -88,8 +88,8 @@ func TestRulesRunInThePassTheirReadsNeed(t *testing.T) {
 		}
 		return out
 	}
-	if d := e.byKind["Deployment"]; !slices.Contains(ids(d.across), "pdb-missing") || !slices.Contains(ids(d.alone), "memory-request-missing") {
-		t.Errorf("Deployment: alone %v, across %v", ids(d.alone), ids(d.across))
+	if d := e.byKind["Deployment"]; !slices.Contains(ids(d.across.rules), "pdb-missing") || !slices.Contains(ids(d.alone.rules), "memory-request-missing") {
+		t.Errorf("Deployment: alone %v, across %v", ids(d.alone.rules), ids(d.across.rules))
 	}
 	if e.indexed == nil {
 		t.Error("the built-in rules read the inventory through its lookups only, yet every kind is indexed")

@@ -17,57 +17,46 @@ import (
 // looked up), and a rule's findings are only on the kinds it declares.
 // Findings are sorted by file, object (its line), rule, container and line.
 func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, error) {
-	r, err := e.start(ctx)
-	if err != nil {
-		return nil, err
-	}
+	r := e.start()
 	r.total = len(objs)
 	r.report(0)
-	next := make(chan *manifest.Object)
+	parallel(ctx, e.workers, objs, func(obj *manifest.Object) { r.visit(ctx, obj) })
+	return r.finish(ctx)
+}
+
+// parallel calls f on each item on workers goroutines, until ctx is done.
+func parallel[T any](ctx context.Context, workers int, items []T, f func(T)) {
+	next := make(chan T)
 	var wg sync.WaitGroup
-	for range e.workers {
+	for range workers {
 		wg.Go(func() {
-			for obj := range next {
-				r.visit(ctx, obj)
+			for item := range next {
+				f(item)
 			}
 		})
 	}
-	for _, obj := range objs {
+	for _, item := range items {
 		if ctx.Err() != nil {
 			break
 		}
-		next <- obj
+		next <- item
 	}
 	close(next)
 	wg.Wait()
-	return r.finish(ctx)
 }
 
 // Check reads paths as manifest.Load does and evaluates every enabled rule
 // on what it reads, as Evaluate would on Load's objects, but while reading
-// (manifest.Read feeding a Session): the rules that judge an object by
+// (Load's Visit feeding a Session): the rules that judge an object by
 // itself run as soon as it is decoded, and only the objects that
 // cross-object rules look up or judge are kept until every object is read.
 // Memory then grows with those, not with the input. The Result's Objects
-// say what was read; most are released (see Session). The error is
-// Evaluate's.
+// say what was read; most are released (see Session). opts.Visit is
+// Check's own. The error is Evaluate's.
 func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Options) (*manifest.Result, []Finding, error) {
-	s, err := e.NewSession(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	res := &manifest.Result{}
-	var mu sync.Mutex
-	errs := manifest.Read(ctx, paths, opts, func(doc *manifest.Result) {
-		for _, obj := range doc.Objects {
-			s.Visit(ctx, obj)
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		res.Add(doc)
-	})
-	res.Errors = append(res.Errors, errs...)
-	res.Sort()
+	s := e.NewSession()
+	opts.Visit = func(objs []*manifest.Object) { s.Visit(ctx, objs...) }
+	res := manifest.Load(ctx, paths, opts)
 	findings, err := s.Finish(ctx)
 	return res, findings, err
 }
@@ -76,8 +65,8 @@ func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Option
 // that judge an object alone at once, files the object in the inventory
 // and keeps it if cross-object rules report on its kind; Finish runs those
 // rules and returns every finding, as Evaluate would on all the objects
-// visited. Check is manifest.Read feeding a Session; a caller that reads
-// objects its own way uses one directly.
+// visited. Check is a Session fed by manifest.Load's Visit; a caller that
+// reads objects its own way uses one directly.
 //
 // Once its rules have run, an object is released (manifest.Object.Release)
 // unless the exemption audit reads it: objects with the exemption
@@ -89,18 +78,19 @@ type Session struct {
 }
 
 // NewSession starts a Session.
-func (e *Engine) NewSession(ctx context.Context) (*Session, error) {
-	r, err := e.start(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (e *Engine) NewSession() *Session {
+	r := e.start()
 	r.hollow = true
-	return &Session{r}, nil
+	return &Session{r}
 }
 
-// Visit evaluates obj's single-object rules and keeps what the
-// cross-object rules need of it.
-func (s *Session) Visit(ctx context.Context, obj *manifest.Object) { s.r.visit(ctx, obj) }
+// Visit evaluates the objects' single-object rules and keeps what the
+// cross-object rules need of them.
+func (s *Session) Visit(ctx context.Context, objs ...*manifest.Object) {
+	for _, obj := range objs {
+		s.r.visit(ctx, obj)
+	}
+}
 
 // Finish runs the cross-object rules and returns all the findings, sorted
 // as Evaluate sorts them, and the evaluation errors.
@@ -131,26 +121,18 @@ type run struct {
 	total, done int
 }
 
-func (e *Engine) start(ctx context.Context) (*run, error) {
-	store, err := e.store(nil)
-	if err != nil {
-		return nil, err
-	}
-	return &run{e: e, alone: e.newEvaluation(store), inv: newInventoryBuilder(e.indexed)}, nil
+func (e *Engine) start() *run {
+	return &run{e: e, alone: e.newEvaluation(e.store(nil)), inv: newInventoryBuilder(e.indexed)}
 }
 
 // store holds data.lib and the given inventory (none for the rules that
-// judge an object alone).
-func (e *Engine) store(inventory ast.Value) (storage.Store, error) {
-	lib, err := ast.InterfaceToValue(map[string]any{"parameters": e.parameters, "exemptions": e.exemptionsData})
-	if err != nil {
-		return nil, err
-	}
-	data := ast.NewObject(ast.Item(ast.InternedTerm("lib"), ast.NewTerm(lib)))
+// judge an object alone, and for the exemption audit).
+func (e *Engine) store(inventory ast.Value) storage.Store {
+	data := ast.NewObject(ast.Item(ast.InternedTerm("lib"), ast.NewTerm(e.lib)))
 	if inventory != nil {
 		data.Insert(ast.InternedTerm("inventory"), ast.NewTerm(inventory))
 	}
-	return inmem.NewFromASTObject(data), nil
+	return inmem.NewFromASTObject(data)
 }
 
 // visit runs obj's single-object rules, files it in the inventory and
@@ -159,7 +141,7 @@ func (r *run) visit(ctx context.Context, obj *manifest.Object) {
 	rules := r.e.byKind[obj.Kind]
 	var findings []Finding
 	var err error
-	if len(rules.alone) > 0 {
+	if len(rules.alone.rules) > 0 {
 		findings, err = r.alone.object(ctx, obj, rules.alone)
 	}
 	r.mu.Lock()
@@ -172,7 +154,7 @@ func (r *run) visit(ctx context.Context, obj *manifest.Object) {
 	if r.hollow {
 		r.total++ // Evaluate knows its total from the start
 	}
-	if len(rules.across) > 0 {
+	if len(rules.across.rules) > 0 {
 		r.across = append(r.across, kept{obj, len(findings) > 0})
 		return
 	}
@@ -203,40 +185,22 @@ func (r *run) finish(ctx context.Context) ([]Finding, error) {
 	errs = append(errs, r.alone.notRun()...)
 	findings := r.findings
 	if len(r.across) > 0 && ctx.Err() == nil {
-		store, err := r.e.store(r.inv.value())
-		if err != nil {
-			return nil, err
-		}
-		across := r.e.newEvaluation(store)
+		across := r.e.newEvaluation(r.e.store(r.inv.value()))
 		if r.hollow {
 			r.report(r.done) // the first a Check reports
 		}
-		next := make(chan kept)
-		var wg sync.WaitGroup
-		for range r.e.workers {
-			wg.Go(func() {
-				for k := range next {
-					fs, err := across.object(ctx, k.obj, r.e.byKind[k.obj.Kind].across)
-					r.mu.Lock()
-					findings = append(findings, fs...)
-					if err != nil {
-						errs = append(errs, unjoin(err)...)
-					}
-					r.release(k.obj, k.found || len(fs) > 0)
-					r.done++
-					r.report(r.done)
-					r.mu.Unlock()
-				}
-			})
-		}
-		for _, k := range r.across {
-			if ctx.Err() != nil {
-				break
+		parallel(ctx, r.e.workers, r.across, func(k kept) {
+			fs, err := across.object(ctx, k.obj, r.e.byKind[k.obj.Kind].across)
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			findings = append(findings, fs...)
+			if err != nil {
+				errs = append(errs, unjoin(err)...)
 			}
-			next <- k
-		}
-		close(next)
-		wg.Wait()
+			r.release(k.obj, k.found || len(fs) > 0)
+			r.done++
+			r.report(r.done)
+		})
 		errs = append(errs, across.notRun()...)
 	}
 	r.across, r.inv = nil, nil

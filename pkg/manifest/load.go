@@ -53,6 +53,13 @@ type Options struct {
 	// Workers is how many documents are decoded at once; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
+	// Visit, when set, is called with each document's objects as soon as
+	// they are decoded, from the decoding goroutines, concurrently and in no
+	// particular order; while it runs, the objects' Positions reuse the
+	// document's parse. Load still returns every object: a visitor done
+	// with one may Release it, so that checking a million objects needs
+	// memory for the few kept, not for all (engine.Check does this).
+	Visit func(objs []*Object)
 	// Progress, when set, is called with the number of documents read so
 	// far each time one is handed to decoding, from the goroutine that
 	// called Load: keep it cheap (the CLI stores the count for a ticker).
@@ -70,42 +77,28 @@ type Options struct {
 func Load(ctx context.Context, paths []string, opts Options) *Result {
 	res := &Result{}
 	var mu sync.Mutex
-	errs := Read(ctx, paths, opts, func(r *Result) {
+	walkErrs := read(ctx, paths, opts, func(r *Result) {
+		if opts.Visit != nil && len(r.Objects) > 0 {
+			opts.Visit(r.Objects)
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		res.Add(r)
+		res.Objects = append(res.Objects, r.Objects...)
+		res.Skipped = append(res.Skipped, r.Skipped...)
+		res.Errors = append(res.Errors, r.Errors...)
 	})
-	res.Errors = append(res.Errors, errs...)
-	res.Sort()
+	res.Errors = append(res.Errors, walkErrs...)
+	res.sort()
+	if err := ctx.Err(); err != nil {
+		res.Errors = append(res.Errors, &Error{Err: fmt.Errorf("loading stopped: %w", err)})
+	}
 	return res
 }
 
-// Read reads what Load reads, but hands over each document's result as soon
-// as it is decoded instead of keeping them all, so that a caller that is
-// done with an object can let it go: checking a million objects then needs
-// memory for one at a time per worker. visit is called from the decoding
-// goroutines, concurrently and in no particular order; while it runs, the
-// objects' Positions reuse the document's parse. Read returns the errors of
-// the walk and, when ctx was cancelled, one that says so; Result.Sort puts
-// what visit was given, and these, in Load's order.
-func Read(ctx context.Context, paths []string, opts Options, visit func(*Result)) []*Error {
-	errs := read(ctx, paths, opts, visit)
-	if err := ctx.Err(); err != nil {
-		errs = append(errs, &Error{Err: fmt.Errorf("loading stopped: %w", err)})
-	}
-	return errs
-}
-
-// Add appends the objects, skipped documents and errors of r to res.
-func (res *Result) Add(r *Result) {
-	res.Objects = append(res.Objects, r.Objects...)
-	res.Skipped = append(res.Skipped, r.Skipped...)
-	res.Errors = append(res.Errors, r.Errors...)
-}
-
-// Sort puts res in Load's order: by file (as a directory walk meets
-// them), document and List item; errors without a file last.
-func (res *Result) Sort() {
+// sort puts res in Load's order, whatever order the workers decoded the
+// documents in: by file (as a directory walk meets them), document and
+// List item.
+func (res *Result) sort() {
 	slices.SortStableFunc(res.Objects, func(a, b *Object) int {
 		return cmp.Or(compareFiles(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Item, b.Item))
 	})
@@ -113,15 +106,13 @@ func (res *Result) Sort() {
 		return cmp.Or(compareFiles(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Line, b.Line))
 	})
 	slices.SortStableFunc(res.Errors, func(a, b *Error) int {
-		if (a.File == "") != (b.File == "") {
-			return cmp.Compare(len(b.File), len(a.File)) // the one without a file last
-		}
 		return cmp.Or(compareFiles(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Line, b.Line))
 	})
 }
 
 // read walks the paths and decodes their documents on opts.Workers
-// goroutines, calling visit with each document's result.
+// goroutines, calling visit with each document's result; it returns the
+// errors of the walk.
 func read(ctx context.Context, paths []string, opts Options, visit func(r *Result)) []*Error {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
