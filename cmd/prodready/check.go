@@ -89,7 +89,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 				loaded.Errors = slices.DeleteFunc(loaded.Errors, func(e *manifest.Error) bool { return e.File == "" && errors.Is(e, context.DeadlineExceeded) })
 				evalErr = fmt.Errorf("the check did not finish within %s (--timeout): it reports what it read and evaluated until then", timeout)
 			}
-			rep := report.New(loaded, findings, evalErr, threshold)
+			rep := report.New(loaded, findings, c.warnings, evalErr, threshold)
 			if auditExemptions {
 				problems, err := eng.AuditExemptions(ctx, loaded.Objects, findings)
 				if err != nil {

@@ -13,6 +13,7 @@ type checked struct {
 	eng      *engine.Engine
 	loaded   *manifest.Result
 	findings []engine.Finding
+	warnings []engine.Warning
 	evalErr  error
 }
 
@@ -72,6 +73,6 @@ func checkWhileCompiling(ctx context.Context, paths []string, opts manifest.Opti
 		return c, err
 	}
 	visit(nil) // what was read before the engine was ready, if nothing came after
-	c.findings, c.evalErr = session.Finish(ctx)
+	c.findings, c.warnings, c.evalErr = session.Finish(ctx)
 	return c, nil
 }

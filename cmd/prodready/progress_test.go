@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,12 +51,13 @@ func fakeTerminal(t *testing.T, terminal bool) {
 
 func TestCheckShowsProgressOnlyOnATerminalForManyObjects(t *testing.T) {
 	// ConfigMaps: read like any object, no rule looks at them, so quick.
+	// Each its own name: objects of one name would be warned about.
 	var many strings.Builder
 	for i := range 3 * progressMin {
 		if i > 0 {
 			many.WriteString("---\n")
 		}
-		many.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c" + strings.Repeat("x", i%7) + "\n")
+		many.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c" + strings.Repeat("x", i%7) + strconv.Itoa(i) + "\n")
 	}
 	file := filepath.Join(t.TempDir(), "many.yaml")
 	if err := os.WriteFile(file, []byte(many.String()), 0o644); err != nil {

@@ -41,7 +41,7 @@ exemptions:
 	}
 	ctx := context.Background()
 	loaded := manifest.Load(ctx, []string{"../../examples/demo"}, manifest.Options{})
-	findings, err := eng.Evaluate(ctx, loaded.Objects)
+	findings, _, err := eng.Evaluate(ctx, loaded.Objects)
 	if err != nil {
 		panic(err)
 	}

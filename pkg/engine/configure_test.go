@@ -34,7 +34,7 @@ func configured(t *testing.T, src string, opts ...engine.Option) (*engine.Engine
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
+	findings, _, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
 	if err != nil {
 		t.Fatal(err)
 	}

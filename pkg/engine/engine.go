@@ -2,9 +2,10 @@
 //
 // An Engine compiles the policy library once; Evaluate then runs every
 // enabled rule on many objects with one prepared query, in parallel across
-// cores, and returns typed findings. Cross-object rules read the other
-// objects of the same Evaluate call from data.inventory, which the engine
-// builds in the shape Gatekeeper syncs. Teams add or replace rules with
+// cores, and returns typed findings, and warnings about the input as a
+// whole (an object defined twice: see Warning). Cross-object rules read
+// the other objects of the same Evaluate call from data.inventory, which
+// the engine builds in the shape Gatekeeper syncs. Teams add or replace rules with
 // WithPolicyFS; every rule runs without network and runtime builtins and
 // under a deadline per object (WithTimeout).
 package engine

@@ -38,7 +38,7 @@ func TestFindingIsTyped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := eng.Evaluate(context.Background(), parse(t, "deploy.yaml", deployment))
+	findings, _, err := eng.Evaluate(context.Background(), parse(t, "deploy.yaml", deployment))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestExemptionAnnotation(t *testing.T) {
 	src := deployment[:len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n")] +
 		"  annotations:\n    prodready.dev/exempt: \"memory-request-missing, cpu-request-missing\"\n" +
 		deployment[len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"):]
-	findings, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
+	findings, _, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ spec:
         memory: 512Mi
 `
 	has := func(objs []*manifest.Object) bool {
-		fs, err := eng.Evaluate(context.Background(), objs)
+		fs, _, err := eng.Evaluate(context.Background(), objs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,7 +171,7 @@ func TestEvaluateHonoursCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	objs := parse(t, "d.yaml", deployment)
-	if _, err := eng.Evaluate(ctx, objs); !errors.Is(err, context.Canceled) {
+	if _, _, err := eng.Evaluate(ctx, objs); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
@@ -192,7 +192,7 @@ func TestCrossObjectRulesIgnoreInputOrder(t *testing.T) {
 		}
 		return m
 	}
-	forward, err := eng.Evaluate(context.Background(), res.Objects)
+	forward, _, err := eng.Evaluate(context.Background(), res.Objects)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestCrossObjectRulesIgnoreInputOrder(t *testing.T) {
 	for i, o := range res.Objects {
 		reversed[len(res.Objects)-1-i] = o
 	}
-	backward, err := eng.Evaluate(context.Background(), reversed)
+	backward, _, err := eng.Evaluate(context.Background(), reversed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,9 +16,12 @@ func Example() {
 		panic(err)
 	}
 	loaded := manifest.Load(ctx, []string{"../../examples/demo"}, manifest.Options{})
-	findings, err := eng.Evaluate(ctx, loaded.Objects) // in parallel; honours ctx
+	findings, warnings, err := eng.Evaluate(ctx, loaded.Objects) // in parallel; honours ctx
 	if err != nil {
 		panic(err)
+	}
+	for _, w := range warnings { // about the input as a whole: an object defined twice
+		fmt.Println("warning:", w.Message)
 	}
 	for _, f := range findings {
 		fmt.Printf("%-6s %s %s line=%d field=%s (%s)\n", f.Severity, f.Rule, f.Object, f.Line, f.Field, f.Enforcement)

@@ -120,7 +120,7 @@ func TestAuditExemptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	objs := parse(t, "d.yaml", src)
-	findings, err := eng.Evaluate(context.Background(), objs)
+	findings, _, err := eng.Evaluate(context.Background(), objs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func FuzzCheck(f *testing.F) {
 			given[at{engine.ObjectRef{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}, o.Line}] = true
 		}
 		ctx := context.Background()
-		findings, err := e.Evaluate(ctx, objs)
+		findings, _, err := e.Evaluate(ctx, objs)
 		if err != nil {
 			t.Fatalf("evaluating %d objects: %v", len(objs), err)
 		}
@@ -46,7 +46,7 @@ func FuzzCheck(f *testing.F) {
 				t.Errorf("finding on no object given, or by no rule: %+v", fd)
 			}
 		}
-		again, err := e.Evaluate(ctx, objs)
+		again, _, err := e.Evaluate(ctx, objs)
 		if err != nil {
 			t.Fatalf("evaluating again: %v", err)
 		}

@@ -16,7 +16,12 @@ import (
 // objs. Objects of a kind no enabled rule reports on are not evaluated (only
 // looked up), and a rule's findings are only on the kinds it declares.
 // Findings are sorted by file, object (its line), rule, container and line.
-func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, error) {
+//
+// The warnings are about objs as a whole (a Warning: objects the input
+// defines more than once), sorted by kind, namespace and name; they change
+// no finding and are no error. The error is the evaluation's: rules that
+// failed or timed out (the other findings are still returned), or ctx's.
+func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, []Warning, error) {
 	r := e.start()
 	r.total = len(objs)
 	r.report(0)
@@ -52,20 +57,20 @@ func parallel[T any](ctx context.Context, workers int, items []T, f func(T)) {
 // cross-object rules look up or judge are kept until every object is read.
 // Memory then grows with those, not with the input. The Result's Objects
 // say what was read; most are released (see Session). opts.Visit is
-// Check's own. The error is Evaluate's.
-func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Options) (*manifest.Result, []Finding, error) {
+// Check's own. The warnings and the error are Evaluate's.
+func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Options) (*manifest.Result, []Finding, []Warning, error) {
 	s := e.NewSession()
 	opts.Visit = func(objs []*manifest.Object) { s.Visit(ctx, objs...) }
 	res := manifest.Load(ctx, paths, opts)
-	findings, err := s.Finish(ctx)
-	return res, findings, err
+	findings, warnings, err := s.Finish(ctx)
+	return res, findings, warnings, err
 }
 
 // A Session evaluates objects as a caller reads them: Visit runs the rules
 // that judge an object alone at once, files the object in the inventory
 // and keeps it if cross-object rules report on its kind; Finish runs those
-// rules and returns every finding, as Evaluate would on all the objects
-// visited. Check is a Session fed by manifest.Load's Visit; a caller that
+// rules and returns every finding and warning, as Evaluate would on all
+// the objects visited. Check is a Session fed by manifest.Load's Visit; a caller that
 // reads objects its own way uses one directly.
 //
 // Once its rules have run, an object is released (manifest.Object.Release)
@@ -93,8 +98,9 @@ func (s *Session) Visit(ctx context.Context, objs ...*manifest.Object) {
 }
 
 // Finish runs the cross-object rules and returns all the findings, sorted
-// as Evaluate sorts them, and the evaluation errors.
-func (s *Session) Finish(ctx context.Context) ([]Finding, error) { return s.r.finish(ctx) }
+// as Evaluate sorts them, the warnings about the objects visited and the
+// evaluation errors, as Evaluate does.
+func (s *Session) Finish(ctx context.Context) ([]Finding, []Warning, error) { return s.r.finish(ctx) }
 
 // kept is an object kept for the cross-object rules, and whether the
 // rules that judge it alone found anything.
@@ -135,8 +141,9 @@ func (e *Engine) store(inventory ast.Value) storage.Store {
 	return inmem.NewFromASTObject(data)
 }
 
-// visit runs obj's single-object rules, files it in the inventory and
-// keeps it for the cross-object rules. It is safe for concurrent use.
+// visit runs obj's single-object rules, files it in the inventory (which
+// notes its identity, whatever its kind) and keeps it for the cross-object
+// rules. It is safe for concurrent use.
 func (r *run) visit(ctx context.Context, obj *manifest.Object) {
 	rules := r.e.byKind[obj.Kind]
 	var findings []Finding
@@ -179,8 +186,8 @@ func (r *run) report(done int) {
 }
 
 // finish runs the cross-object rules on the objects kept for them, on
-// every worker, and returns all the findings, sorted.
-func (r *run) finish(ctx context.Context) ([]Finding, error) {
+// every worker, and returns all the findings, sorted, and the warnings.
+func (r *run) finish(ctx context.Context) ([]Finding, []Warning, error) {
 	errs := r.errs
 	errs = append(errs, r.alone.notRun()...)
 	findings := r.findings
@@ -203,10 +210,11 @@ func (r *run) finish(ctx context.Context) ([]Finding, error) {
 		})
 		errs = append(errs, across.notRun()...)
 	}
+	warnings := r.inv.warnings()
 	r.across, r.inv = nil, nil
 	sortFindings(findings)
 	if ctx.Err() != nil {
-		return findings, ctx.Err()
+		return findings, warnings, ctx.Err()
 	}
-	return findings, errors.Join(errs...)
+	return findings, warnings, errors.Join(errs...)
 }

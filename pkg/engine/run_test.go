@@ -29,11 +29,13 @@ func identities(objs []*manifest.Object) []identity {
 
 // TestCheckMatchesLoadAndEvaluate holds the streaming check to what
 // loading everything and then evaluating it reports, on the examples and
-// on the real-world corpus.
+// on the real-world corpora.
 func TestCheckMatchesLoadAndEvaluate(t *testing.T) {
 	paths := [][]string{{"../../examples"}}
-	if _, err := os.Stat(corpus); err == nil {
-		paths = append(paths, []string{corpus})
+	for _, c := range corpora {
+		if _, err := os.Stat(c); err == nil {
+			paths = append(paths, []string{c})
+		}
 	}
 	ctx := context.Background()
 	eng, err := engine.New(engine.WithWorkers(2))
@@ -42,10 +44,13 @@ func TestCheckMatchesLoadAndEvaluate(t *testing.T) {
 	}
 	for _, p := range paths {
 		loaded := manifest.Load(ctx, p, manifest.Options{})
-		want, wantErr := eng.Evaluate(ctx, loaded.Objects)
-		checked, got, gotErr := eng.Check(ctx, p, manifest.Options{})
+		want, wantWarnings, wantErr := eng.Evaluate(ctx, loaded.Objects)
+		checked, got, gotWarnings, gotErr := eng.Check(ctx, p, manifest.Options{})
 		if len(got) == 0 || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: Check found %d findings, Load+Evaluate %d (or they differ)", p, len(got), len(want))
+		}
+		if !reflect.DeepEqual(gotWarnings, wantWarnings) {
+			t.Errorf("%s: Check warned %d times, Load+Evaluate %d (or they differ)", p, len(gotWarnings), len(wantWarnings))
 		}
 		if (gotErr == nil) != (wantErr == nil) {
 			t.Errorf("%s: Check error %v, Evaluate error %v", p, gotErr, wantErr)
@@ -76,7 +81,7 @@ func TestCheckKeepsOnlyWhatTheAuditReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, findings, err := eng.Check(context.Background(), []string{dir}, manifest.Options{})
+	res, findings, _, err := eng.Check(context.Background(), []string{dir}, manifest.Options{})
 	if err != nil || len(res.Objects) != 2 || len(findings) == 0 {
 		t.Fatalf("check: %d objects, %d findings, %v", len(res.Objects), len(findings), err)
 	}
@@ -110,7 +115,7 @@ func TestTeamRuleReadingTheInventoryDirectlySeesEveryKind(t *testing.T) {
 		{"ConfigMap last", deployment + "---\n" + cm, false},
 		{"no ConfigMap", deployment, true},
 	} {
-		findings, err := eng.Evaluate(context.Background(), parse(t, "all.yaml", tt.src))
+		findings, _, err := eng.Evaluate(context.Background(), parse(t, "all.yaml", tt.src))
 		if err != nil {
 			t.Fatal(err)
 		}

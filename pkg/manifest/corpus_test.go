@@ -21,13 +21,16 @@ import (
 // corpusDir is the shared corpus of real-world manifests, beside the repo.
 const corpusDir = "../../../shared/corpus"
 
-func corpusFiles(tb testing.TB) []string {
+// realworldDir is the second real-world corpus, vendored with its sources.
+const realworldDir = "../../testdata/realworld"
+
+func corpusFiles(tb testing.TB, dir string) []string {
 	tb.Helper()
-	if _, err := os.Stat(corpusDir); err != nil {
-		tb.Skipf("no corpus at %s: %v", corpusDir, err)
+	if _, err := os.Stat(dir); err != nil {
+		tb.Skipf("no corpus at %s: %v", dir, err)
 	}
 	var files []string
-	err := filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && isManifestName(p) {
 			files = append(files, p)
 		}
@@ -74,7 +77,18 @@ type outcome struct {
 // numbers (it decodes them all as float64). A document it reads only
 // leniently (duplicate keys, which UnmarshalStrict rejects) must be an Error.
 func TestCorpusMatchesSigsYAML(t *testing.T) {
-	files := corpusFiles(t)
+	for _, c := range []struct {
+		dir     string
+		objects int // at least
+	}{{corpusDir, 579}, {realworldDir, 992}} {
+		t.Run(filepath.Base(c.dir), func(t *testing.T) {
+			matchesSigsYAML(t, corpusFiles(t, c.dir), c.objects)
+		})
+	}
+}
+
+// matchesSigsYAML compares every document of files, at least atLeast objects.
+func matchesSigsYAML(t *testing.T, files []string, atLeast int) {
 	var objects, docs, errs int
 	for _, file := range files {
 		data, err := os.ReadFile(file)
@@ -125,8 +139,8 @@ func TestCorpusMatchesSigsYAML(t *testing.T) {
 		}
 	}
 	t.Logf("%d files, %d documents, %d objects equal to sigs.k8s.io/yaml's, %d documents rejected by both", len(files), docs, objects, errs)
-	if objects < 579 {
-		t.Errorf("compared %d objects, want the corpus' 579 or more (Lists count by item here)", objects)
+	if objects < atLeast {
+		t.Errorf("compared %d objects, want the corpus' %d or more (Lists count by item here)", objects, atLeast)
 	}
 }
 
@@ -241,7 +255,7 @@ func firstDiff(path string, got, want any) string {
 
 // BenchmarkLoadCorpus loads the whole corpus, as the command line does.
 func BenchmarkLoadCorpus(b *testing.B) {
-	corpusFiles(b) // skips without the corpus
+	corpusFiles(b, corpusDir) // skips without the corpus
 	ctx := context.Background()
 	var objects int
 	var before, after runtime.MemStats

@@ -1,6 +1,7 @@
 // Package report assembles what a check found into one Report that every
-// output format renders: the findings, the input errors, the skipped
-// documents and a summary against the failure threshold.
+// output format renders: the findings, the input errors, the warnings about
+// the input, the skipped documents and a summary against the failure
+// threshold.
 package report
 
 import (
@@ -19,6 +20,10 @@ type Report struct {
 	Exempted []engine.Finding `json:"exempted"`
 	Summary  Summary          `json:"summary"`
 	Errors   []InputError     `json:"errors"`
+	// Warnings are about the input as a whole (an object defined twice):
+	// every format shows them, and they change neither the findings nor
+	// the exit code.
+	Warnings []engine.Warning `json:"warnings"`
 	Skipped  []Skipped        `json:"skipped"`
 	// Audit is the exemption audit when one was asked for (SetAudit):
 	// then present, if empty, in JSON.
@@ -33,6 +38,7 @@ type Summary struct {
 	Exempted   int                     `json:"exempted"`
 	Skipped    int                     `json:"skipped"`
 	Errors     int                     `json:"errors"`
+	Warnings   int                     `json:"warnings"`
 	BySeverity map[policy.Severity]int `json:"bySeverity"`
 	FailOn     policy.Severity         `json:"failOn"`
 }
@@ -54,13 +60,15 @@ type Skipped struct {
 }
 
 // New builds the report of a check: loaded is what the loader read,
-// findings and evalErr what the engine returned. Exempted findings are
-// set apart and counted, not in the summary's findings and severities.
-func New(loaded *manifest.Result, findings []engine.Finding, evalErr error, failOn policy.Severity) *Report {
+// findings, warnings and evalErr what the engine returned. Exempted
+// findings are set apart and counted, not in the summary's findings and
+// severities.
+func New(loaded *manifest.Result, findings []engine.Finding, warnings []engine.Warning, evalErr error, failOn policy.Severity) *Report {
 	r := &Report{
 		Findings: []engine.Finding{},
 		Exempted: []engine.Finding{},
 		Errors:   []InputError{},
+		Warnings: append([]engine.Warning{}, warnings...),
 		Skipped:  []Skipped{},
 		Summary:  Summary{Objects: len(loaded.Objects), BySeverity: map[policy.Severity]int{}, FailOn: failOn},
 	}
@@ -87,6 +95,7 @@ func New(loaded *manifest.Result, findings []engine.Finding, evalErr error, fail
 		r.Skipped = append(r.Skipped, Skipped{File: s.File, Document: s.Doc, Line: s.Line, Reason: s.Reason})
 	}
 	r.Summary.Errors = len(r.Errors)
+	r.Summary.Warnings = len(r.Warnings)
 	r.Summary.Skipped = len(r.Skipped)
 	return r
 }
@@ -108,7 +117,7 @@ func (r *Report) SetAudit(problems []engine.ExemptionProblem) {
 
 // ExitCode is 2 when any input could not be read or evaluated, 1 when a
 // finding is at or above the failure threshold or the exemption audit
-// found a problem, 0 otherwise.
+// found a problem, 0 otherwise. Warnings do not count.
 func (r *Report) ExitCode() int {
 	switch {
 	case len(r.Errors) > 0:

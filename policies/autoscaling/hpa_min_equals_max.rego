@@ -25,6 +25,7 @@ package prodready.rules.hpa_min_equals_max
 
 import data.lib.prodready.autoscaling
 import data.lib.prodready.review
+import data.lib.prodready.scaling
 
 findings contains {"msg": msg, "field": ["spec", "maxReplicas"]} if {
 	hpa := review.object
@@ -32,5 +33,5 @@ findings contains {"msg": msg, "field": ["spec", "maxReplicas"]} if {
 	maximum := hpa.spec.maxReplicas
 	is_number(maximum)
 	autoscaling.min_replicas(hpa) == maximum
-	msg := sprintf("HorizontalPodAutoscaler keeps %s at exactly %s (%s, maxReplicas %v): it can never scale, so a traffic spike finds the workload at the same size while it looks autoscaled; raise maxReplicas to the peak count it may need, or delete the HPA and set spec.replicas", [autoscaling.target_text(hpa), autoscaling.replicas_text(maximum), autoscaling.min_replicas_text(hpa), maximum])
+	msg := sprintf("HorizontalPodAutoscaler keeps %s at exactly %s (%s, maxReplicas %v): it can never scale, so a traffic spike finds the workload at the same size while it looks autoscaled; raise maxReplicas to the peak count it may need, or delete the HPA and set spec.replicas", [autoscaling.target_text(hpa), scaling.replicas_text(maximum), autoscaling.min_replicas_text(hpa), maximum])
 }

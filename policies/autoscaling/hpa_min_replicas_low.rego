@@ -32,6 +32,7 @@ package prodready.rules.hpa_min_replicas_low
 
 import data.lib.prodready.autoscaling
 import data.lib.prodready.review
+import data.lib.prodready.scaling
 
 findings contains {"msg": msg, "field": ["spec", "minReplicas"]} if {
 	hpa := review.object
@@ -39,5 +40,5 @@ findings contains {"msg": msg, "field": ["spec", "minReplicas"]} if {
 	wanted := review.param("hpa-min-replicas-low", "minReplicas")
 	minimum := autoscaling.min_replicas(hpa)
 	minimum < wanted
-	msg := sprintf("HorizontalPodAutoscaler scales %s down to %s when load is low (%s), fewer than the %v required: at the quietest hour one node drain, crash or zone failure takes most of its capacity, and the next ramp-up waits minutes for new pods; set minReplicas to at least %v", [autoscaling.target_text(hpa), autoscaling.replicas_text(minimum), autoscaling.min_replicas_text(hpa), wanted, wanted])
+	msg := sprintf("HorizontalPodAutoscaler scales %s down to %s when load is low (%s), fewer than the %v required: at the quietest hour one node drain, crash or zone failure takes most of its capacity, and the next ramp-up waits minutes for new pods; set minReplicas to at least %v", [autoscaling.target_text(hpa), scaling.replicas_text(minimum), autoscaling.min_replicas_text(hpa), wanted, wanted])
 }

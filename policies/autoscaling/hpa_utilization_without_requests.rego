@@ -15,13 +15,15 @@
 #   (80% average CPU utilization). Kubernetes defaulting counts: a container
 #   with only a limit gets a request equal to it. The target is looked up in
 #   the HPA's namespace by kind and name; a target missing from the input is
-#   hpa-target-missing's concern.
+#   hpa-target-missing's concern. An Argo Rollout with spec.workloadRef runs
+#   the pod template of the Deployment it references: its containers are
+#   the ones checked.
 # custom:
 #   id: hpa-utilization-without-requests
 #   severity: high
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
-#   version: 1.0.0
+#   version: 2.0.0
 #   remediation: |
 #     Give every container of the target's pod template (sidecars included)
 #     a request for the resource the HPA scales on, sized from its typical
@@ -30,15 +32,15 @@
 package prodready.rules.hpa_utilization_without_requests
 
 import data.lib.prodready.autoscaling
+import data.lib.prodready.pods
 import data.lib.prodready.resources
 import data.lib.prodready.review
-import data.lib.prodready.workload
 
 findings contains {"msg": msg, "container": container.name} if {
 	hpa := review.object
 	autoscaling.hpa(hpa)
 	some target in autoscaling.targets(hpa)
-	some container in workload.template_of(target).spec.containers
+	some container in pods.template(target).spec.containers
 	missing := missing_resources(hpa, container)
 	count(missing) > 0
 	msg := sprintf("HorizontalPodAutoscaler scales %s %q on %s, but its container %q has no %s request (nor a limit that defaults it): the HPA cannot compute utilization (FailedGetResourceMetric) and does not scale on it; set resources.requests.%s on container %q", [target.kind, target.metadata.name, metrics_text(hpa, container, missing), container.name, concat(" or ", missing), concat(" and requests.", missing), container.name])

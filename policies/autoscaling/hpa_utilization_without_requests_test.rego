@@ -149,3 +149,16 @@ test_skips_other_kinds if {
 	obj := deployment([{"name": "app"}])
 	count(check(obj, [hpa([utilization("cpu", 70)])])) == 0
 }
+
+test_reads_the_template_of_a_rollouts_deployment if {
+	# An Argo Rollout with spec.workloadRef runs the referenced Deployment's pods.
+	rollout := {
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+		"metadata": {"name": "api", "namespace": "shop"},
+		"spec": {"replicas": 3, "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api-template"}},
+	}
+	template := json.patch(deployment([{"name": "proxy", "image": "envoy:1.31"}]), [{"op": "replace", "path": "/metadata/name", "value": "api-template"}])
+	h := json.patch(hpa([utilization("cpu", 70)]), [{"op": "replace", "path": "/spec/scaleTargetRef", "value": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "api"}}])
+	check(h, [rollout, template]) == {finding("Rollout \"api\"", "cpu utilization (70%)", "proxy", ["cpu"])}
+	count(check(h, [rollout])) == 0
+}

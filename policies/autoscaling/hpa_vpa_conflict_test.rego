@@ -33,7 +33,9 @@ check(obj, objs) := result if {
 	result := hpa_vpa_conflict.findings with input as obj with data.inventory as fixtures.inventory(array.concat([obj], objs))
 }
 
-finding(update_mode, hpa_name, resources) := {"msg": sprintf("VerticalPodAutoscaler (updateMode %s) and HorizontalPodAutoscaler %q both scale Deployment \"api\" on %s: the VPA raises requests as load rises, which lowers the utilization the HPA sees, so the HPA removes replicas and the VPA evicts pods to resize them, and the two chase each other; let the VPA control only resources the HPA does not scale on (controlledResources), or scale the HPA on another metric", [update_mode, hpa_name, resources])}
+finding(update_mode, hpa_name, resources) := merged(update_mode, sprintf("HorizontalPodAutoscaler %q on %s", [hpa_name, resources]))
+
+merged(update_mode, conflicts) := {"msg": sprintf("VerticalPodAutoscaler (updateMode %s) and %s both scale Deployment \"api\": the VPA raises requests as load rises, which lowers the utilization the HPA sees, so the HPA removes replicas and the VPA evicts pods to resize them, and the two chase each other; let the VPA control only resources the HPA does not scale on (controlledResources), or scale the HPA on another metric", [update_mode, conflicts])}
 
 test_fires_for_default_update_mode if {
 	check(vpa({}), [deployment, hpa([utilization("cpu")])]) == {finding("Auto", "api-hpa", "cpu")}
@@ -83,11 +85,6 @@ test_fires_for_containers_no_policy_names if {
 	check(w, [deployment, hpa([utilization("cpu")])]) == {finding("Auto", "api-hpa", "cpu")}
 }
 
-test_fires_for_each_hpa if {
-	other := json.patch(hpa([utilization("memory")]), [{"op": "replace", "path": "/metadata/name", "value": "api-memory"}])
-	check(vpa({}), [hpa([utilization("cpu")]), other]) == {finding("Auto", "api-hpa", "cpu"), finding("Auto", "api-memory", "memory")}
-}
-
 test_fires_under_gatekeeper_review if {
 	review := {"review": {"object": vpa({})}, "parameters": {}}
 	result := hpa_vpa_conflict.findings with input as review
@@ -130,4 +127,9 @@ test_passes_for_other_targets if {
 
 test_skips_other_kinds if {
 	count(check(hpa([utilization("cpu")]), [vpa({})])) == 0
+}
+
+test_names_every_conflicting_hpa_in_one_finding if {
+	other := json.patch(hpa([utilization("memory")]), [{"op": "replace", "path": "/metadata/name", "value": "api-memory"}])
+	check(vpa({}), [hpa([utilization("cpu")]), other]) == {merged("Auto", "HorizontalPodAutoscaler \"api-hpa\" on cpu, and HorizontalPodAutoscaler \"api-memory\" on memory")}
 }

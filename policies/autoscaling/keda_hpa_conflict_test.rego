@@ -27,7 +27,9 @@ check(obj, objs) := result if {
 	result := keda_hpa_conflict.findings with input as obj with data.inventory as fixtures.inventory(array.concat([obj], objs))
 }
 
-finding(so, target) := {"msg": sprintf("HorizontalPodAutoscaler and KEDA ScaledObject %q both scale %s: KEDA scales through an HPA of its own, so two HPAs overwrite each other's replica count and the workload swings between their answers; keep one, for example move this HPA's metrics into the ScaledObject's triggers and delete it", [so, target])}
+finding(so, target) := merged(sprintf("ScaledObject \"%s\"", [so]), target)
+
+merged(scaled_objects, target) := {"msg": sprintf("HorizontalPodAutoscaler and KEDA %s both scale %s: KEDA scales through an HPA of its own, so two HPAs overwrite each other's replica count and the workload swings between their answers; keep one, for example move this HPA's metrics into the ScaledObject's triggers and delete it", [scaled_objects, target])}
 
 test_fires_when_both_target_a_deployment if {
 	# The ScaledObject's kind defaults to Deployment.
@@ -43,9 +45,9 @@ test_fires_without_the_workload_in_the_input if {
 	check(hpa("Deployment", "api"), [scaled_object("api-queue", {"name": "api"})]) == {finding("api-queue", "Deployment \"api\"")}
 }
 
-test_fires_for_each_scaled_object if {
+test_names_every_scaled_object_in_one_finding if {
 	objs := [scaled_object("api-queue", {"name": "api"}), scaled_object("api-cron", {"kind": "Deployment", "name": "api"})]
-	check(hpa("Deployment", "api"), objs) == {finding("api-queue", "Deployment \"api\""), finding("api-cron", "Deployment \"api\"")}
+	check(hpa("Deployment", "api"), objs) == {merged("ScaledObjects \"api-cron\" and \"api-queue\"", "Deployment \"api\"")}
 }
 
 test_fires_beside_keda_own_hpa if {

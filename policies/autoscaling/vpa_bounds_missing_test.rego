@@ -106,3 +106,8 @@ test_skips_other_kinds if {
 	count(check(deployment, [vpa({})])) == 0
 	count(check(object.union(vpa({}), {"apiVersion": "example.com/v1"}), [])) == 0
 }
+
+test_two_policies_for_one_container_give_one_finding if {
+	v := vpa(policies([bounded("*"), {"containerName": "app", "minAllowed": {"cpu": "100m"}}, {"containerName": "app", "maxAllowed": {}}]))
+	check(v, [deployment]) == {named("app", "minAllowed or maxAllowed")}
+}

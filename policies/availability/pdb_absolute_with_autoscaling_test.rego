@@ -33,7 +33,9 @@ check(p, objs) := result if {
 	result := pdb_absolute_with_autoscaling.findings with input as p with data.inventory as fixtures.inventory(array.concat([p], objs))
 }
 
-finding(value, what, autoscalers) := {"msg": sprintf("minAvailable is the fixed count %v, but %s is scaled by %s: at the autoscaler's minimum the count may block node drains, and scaled out it protects an ever smaller share of the replicas; use maxUnavailable: 1 or a percentage such as minAvailable: \"50%%\"", [value, what, autoscalers])}
+finding(value, what, autoscalers) := merged(value, sprintf("%s (scaled by %s)", [what, autoscalers]))
+
+merged(value, selected) := {"field": ["spec", "minAvailable"], "msg": sprintf("minAvailable is the fixed count %v, but it selects %s: at the autoscaler's minimum the count may block node drains, and scaled out it protects an ever smaller share of the replicas; use maxUnavailable: 1 or a percentage such as minAvailable: \"50%%\"", [value, selected])}
 
 test_fires_with_hpa if {
 	check(pdb({"minAvailable": 2}), [api, hpa("Deployment", "api", 3, 10)]) == {finding(2, "Deployment api", "HorizontalPodAutoscaler api (3-10 replicas)")}
@@ -58,6 +60,13 @@ test_fires_with_several_autoscalers if {
 test_fires_for_a_rollout if {
 	rollout := object.union(workload("Rollout", "api", {"app": "api"}), {"apiVersion": "argoproj.io/v1alpha1"})
 	check(pdb({"minAvailable": 2}), [rollout, hpa("Rollout", "api", 3, 10)]) == {finding(2, "Rollout api", "HorizontalPodAutoscaler api (3-10 replicas)")}
+}
+
+test_several_workloads_give_one_finding if {
+	web := workload("Deployment", "web", {"app": "web", "tier": "web"})
+	web_hpa := json.patch(hpa("Deployment", "web-hpa", 2, 6), [{"op": "replace", "path": "/spec/scaleTargetRef/name", "value": "web"}])
+	p := json.patch(pdb({"minAvailable": 2}), [{"op": "replace", "path": "/spec/selector", "value": {"matchLabels": {"tier": "web"}}}])
+	check(p, [api, web, hpa("Deployment", "api", 3, 10), web_hpa]) == {merged(2, "Deployment api (scaled by HorizontalPodAutoscaler api (3-10 replicas)) and Deployment web (scaled by HorizontalPodAutoscaler web-hpa (2-6 replicas))")}
 }
 
 test_fires_for_match_expressions_selector if {

@@ -33,70 +33,72 @@ scaled_object(min) := {
 	"spec": {"scaleTargetRef": {"name": "api"}, "minReplicaCount": min},
 }
 
-finding(kind, replicas, source) := {"msg": sprintf("%s api runs at least %v replicas (%s) but no PodDisruptionBudget in namespace \"shop\" selects its pods (labels app=api, tier=web): a node drain, cluster upgrade or autoscaler scale-down may evict all of them at once; add a PodDisruptionBudget with maxUnavailable: 1 whose selector matches those labels", [kind, replicas, source])}
+finding(kind, replicas, source) := message(kind, replicas, source, "namespace \"shop\"", "labels app=api, tier=web", "add a PodDisruptionBudget with maxUnavailable: 1 whose selector matches those labels")
+
+message(kind, replicas, source, namespace, labels, advice) := {"msg": sprintf("%s api runs at least %v replicas (%s) but no PodDisruptionBudget in %s selects its pods (%s): a node drain, cluster upgrade or autoscaler scale-down may evict all of them at once; %s", [kind, replicas, source, namespace, labels, advice])}
 
 check(obj, others) := result if {
 	result := pdb_missing.findings with input as obj with data.inventory as fixtures.inventory(array.concat([obj], others))
 }
 
 test_fires_without_any_pdb if {
-	check(deployment(3), []) == {finding("Deployment", 3, "spec.replicas")}
+	check(deployment(3), []) == {finding("Deployment", 3, "spec.replicas 3")}
 }
 
 test_fires_with_two_replicas if {
-	check(deployment(2), []) == {finding("Deployment", 2, "spec.replicas")}
+	check(deployment(2), []) == {finding("Deployment", 2, "spec.replicas 2")}
 }
 
 test_fires_without_inventory if {
 	# Checked alone (no other object given), nothing selects the pods either.
-	pdb_missing.findings == {finding("Deployment", 3, "spec.replicas")} with input as deployment(3)
+	pdb_missing.findings == {finding("Deployment", 3, "spec.replicas 3")} with input as deployment(3)
 }
 
 test_fires_for_each_replicated_kind if {
 	every kind in ["StatefulSet", "ReplicaSet", "ReplicationController"] {
-		check(workload(kind, 3), []) == {finding(kind, 3, "spec.replicas")}
+		check(workload(kind, 3), []) == {finding(kind, 3, "spec.replicas 3")}
 	}
 	rollout := object.union(workload("Rollout", 4), {"apiVersion": "argoproj.io/v1alpha1"})
-	check(rollout, []) == {finding("Rollout", 4, "spec.replicas")}
+	check(rollout, []) == {finding("Rollout", 4, "spec.replicas 4")}
 }
 
 test_fires_when_pdb_selects_other_pods if {
-	check(deployment(3), [pdb({"matchLabels": {"app": "web"}})]) == {finding("Deployment", 3, "spec.replicas")}
+	check(deployment(3), [pdb({"matchLabels": {"app": "web"}})]) == {finding("Deployment", 3, "spec.replicas 3")}
 }
 
 test_fires_when_pdb_match_expressions_exclude_the_pods if {
 	selector := {"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}
-	check(deployment(3), [pdb(selector)]) == {finding("Deployment", 3, "spec.replicas")}
+	check(deployment(3), [pdb(selector)]) == {finding("Deployment", 3, "spec.replicas 3")}
 }
 
 test_fires_when_pdb_is_in_another_namespace if {
 	other := json.patch(pdb({"matchLabels": {"app": "api"}}), [{"op": "replace", "path": "/metadata/namespace", "value": "other"}])
-	check(deployment(3), [other]) == {finding("Deployment", 3, "spec.replicas")}
+	check(deployment(3), [other]) == {finding("Deployment", 3, "spec.replicas 3")}
 }
 
 test_fires_when_pdb_has_no_selector if {
 	no_selector := json.remove(pdb({}), ["spec/selector"])
-	check(deployment(3), [no_selector]) == {finding("Deployment", 3, "spec.replicas")}
+	check(deployment(3), [no_selector]) == {finding("Deployment", 3, "spec.replicas 3")}
 }
 
 test_fires_when_v1beta1_pdb_has_empty_selector if {
 	# policy/v1beta1: an empty selector selects no pod.
 	old := object.union(pdb({}), {"apiVersion": "policy/v1beta1"})
-	check(deployment(3), [old]) == {finding("Deployment", 3, "spec.replicas")}
+	check(deployment(3), [old]) == {finding("Deployment", 3, "spec.replicas 3")}
 }
 
 test_fires_with_hpa_minimum if {
-	check(deployment(1), [hpa("Deployment", 3)]) == {finding("Deployment", 3, "minReplicas of HorizontalPodAutoscaler api")}
+	check(deployment(1), [hpa("Deployment", 3)]) == {finding("Deployment", 3, "HorizontalPodAutoscaler \"api\" minReplicas 3")}
 }
 
 test_fires_with_scaled_object_minimum if {
-	check(deployment(1), [scaled_object(2)]) == {finding("Deployment", 2, "minReplicaCount of ScaledObject api")}
+	check(deployment(1), [scaled_object(2)]) == {finding("Deployment", 2, "ScaledObject \"api\" minReplicaCount 2")}
 }
 
 test_fires_under_gatekeeper_review if {
 	review := {"review": {"object": deployment(3)}, "parameters": {}}
 	result := pdb_missing.findings with input as review with data.inventory as fixtures.inventory([deployment(3)])
-	result == {finding("Deployment", 3, "spec.replicas")}
+	result == {finding("Deployment", 3, "spec.replicas 3")}
 }
 
 test_passes_with_selecting_pdb if {
@@ -151,7 +153,7 @@ test_passes_with_scale_to_zero if {
 }
 
 test_hpa_of_another_kind_is_ignored if {
-	check(deployment(3), [hpa("StatefulSet", 1)]) == {finding("Deployment", 3, "spec.replicas")}
+	check(deployment(3), [hpa("StatefulSet", 1)]) == {finding("Deployment", 3, "spec.replicas 3")}
 }
 
 test_skips_unreplicated_kinds if {
@@ -173,4 +175,41 @@ test_skips_helm_test_pods_and_non_workloads if {
 	helm_test := object.union(deployment(3), {"metadata": {"annotations": {"helm.sh/hook": "test"}}})
 	count(check(helm_test, [])) == 0
 	count(check(pdb({}), [])) == 0
+}
+
+test_names_its_namespace_when_it_has_none if {
+	no_ns := json.remove(deployment(3), ["metadata/namespace"])
+	pdb_missing.findings == {message("Deployment", 3, "spec.replicas 3", "its namespace", "labels app=api, tier=web", "add a PodDisruptionBudget with maxUnavailable: 1 whose selector matches those labels")} with input as no_ns
+}
+
+test_says_when_the_pods_have_no_labels if {
+	bare := json.remove(deployment(3), ["spec/template/metadata/labels"])
+	check(bare, []) == {message("Deployment", 3, "spec.replicas 3", "namespace \"shop\"", "its pod template has no labels", "give the pod template labels (such as app: <name>) and add a PodDisruptionBudget with maxUnavailable: 1 whose selector matches them")}
+}
+
+test_skips_explicit_zero_replicas if {
+	# Scaled to nothing on purpose, even when an HPA names a higher minimum.
+	count(check(deployment(0), [hpa("Deployment", 3)])) == 0
+}
+
+rollout_ref := {
+	"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+	"metadata": {"name": "api-rollout", "namespace": "shop"},
+	"spec": {"replicas": 3, "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}},
+}
+
+test_rollout_with_workload_ref_reads_the_deployments_labels if {
+	# Argo runs the Deployment's template: a PDB on its labels protects the Rollout.
+	objs := [rollout_ref, deployment(0)]
+	pdb_missing.findings == {{"msg": "Rollout api-rollout runs at least 3 replicas (spec.replicas 3) but no PodDisruptionBudget in namespace \"shop\" selects its pods (labels app=api, tier=web, from Deployment api): a node drain, cluster upgrade or autoscaler scale-down may evict all of them at once; add a PodDisruptionBudget with maxUnavailable: 1 whose selector matches those labels"}} with input as rollout_ref with data.inventory as fixtures.inventory(objs)
+	count(check(rollout_ref, [deployment(0), pdb({"matchLabels": {"app": "api"}})])) == 0
+}
+
+test_skips_the_deployment_a_rollout_runs if {
+	count(check(deployment(3), [rollout_ref])) == 0
+}
+
+test_skips_a_rollout_whose_deployment_is_not_in_the_input if {
+	# Its pods' labels are unknown: no finding rather than a guess.
+	count(check(rollout_ref, [])) == 0
 }

@@ -135,3 +135,30 @@ test_skips_other_kinds if {
 	rollout := json.patch(workload("Rollout", 3, {}), [{"op": "replace", "path": "/apiVersion", "value": "example.com/v1"}])
 	count(check(rollout, [rollout])) == 0
 }
+
+rollout_ref(replicas) := {
+	"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+	"metadata": {"name": "api", "namespace": "shop"},
+	"spec": {"replicas": replicas, "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}},
+}
+
+test_fires_for_a_rollout_whose_deployment_does_not_spread if {
+	# The Rollout runs the referenced Deployment's template: that is what must spread.
+	objs := [rollout_ref(3), deployment(0)]
+	check(rollout_ref(3), objs) == {finding("Rollout", "3 replicas", "spec.replicas 3")}
+	spreading := workload("Deployment", 0, {"topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": selector}]})
+	count(check(rollout_ref(3), [rollout_ref(3), spreading])) == 0
+}
+
+test_skips_the_deployment_a_rollout_runs if {
+	objs := [rollout_ref(3), deployment(3)]
+	count(check(deployment(3), objs)) == 0
+}
+
+test_skips_a_rollout_whose_deployment_is_not_in_the_input if {
+	count(check(rollout_ref(3), [rollout_ref(3)])) == 0
+}
+
+test_skips_explicit_zero_replicas if {
+	count(check(deployment(0), [deployment(0), hpa(3)])) == 0
+}

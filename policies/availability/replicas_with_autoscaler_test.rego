@@ -27,7 +27,9 @@ check(obj, objs) := result if {
 	result := replicas_with_autoscaler.findings with input as obj with data.inventory as fixtures.inventory(array.concat([obj], objs))
 }
 
-finding(what, replicas, autoscalers) := {"msg": sprintf("%s sets spec.replicas %v while %s scales it: every apply, helm upgrade or GitOps sync resets the count to %v, undoing the autoscaler (a deploy during a peak scales it back in); remove spec.replicas and let the autoscaler's minimum set the floor", [what, replicas, autoscalers, replicas]), "field": ["spec", "replicas"]}
+finding(what, replicas, autoscalers) := worded(what, replicas, autoscalers, "scales")
+
+worded(what, replicas, autoscalers, verb) := {"msg": sprintf("%s sets spec.replicas %v while %s %s it: every apply, helm upgrade or GitOps sync resets the count to %v, undoing the autoscaler (a deploy during a peak scales it back in); remove spec.replicas and let the autoscaler's minimum set the floor", [what, replicas, autoscalers, verb, replicas]), "field": ["spec", "replicas"]}
 
 test_fires_with_hpa if {
 	check(deployment(3), [hpa("Deployment", 3)]) == {finding("Deployment api", 3, "HorizontalPodAutoscaler api (3-10 replicas)")}
@@ -42,13 +44,24 @@ test_fires_with_scaled_object_of_explicit_kind if {
 	check(workload("StatefulSet", 3), [so]) == {finding("StatefulSet api", 3, "ScaledObject api-queue (1-5 replicas)")}
 }
 
-test_fires_with_replicas_zero if {
-	check(deployment(0), [hpa("Deployment", 3)]) == {finding("Deployment api", 0, "HorizontalPodAutoscaler api (3-10 replicas)")}
+test_passes_with_replicas_zero if {
+	# An explicit 0 scales the workload to nothing on purpose (the HPA then
+	# stands still too): no replica rule fires on it.
+	count(check(deployment(0), [hpa("Deployment", 3)])) == 0
+}
+
+test_skips_the_deployment_a_rollout_runs if {
+	rollout := {
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+		"metadata": {"name": "api", "namespace": "shop"},
+		"spec": {"workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}},
+	}
+	count(check(deployment(2), [hpa("Deployment", 3), rollout])) == 0
 }
 
 test_fires_once_for_keda_and_its_hpa if {
 	keda_hpa := object.union(hpa("Deployment", 1), {"metadata": {"name": "keda-hpa-api-queue", "ownerReferences": [{"kind": "ScaledObject", "name": "api-queue"}]}})
-	check(deployment(3), [scaled_object({"minReplicaCount": 1}), keda_hpa]) == {finding("Deployment api", 3, "HorizontalPodAutoscaler keda-hpa-api-queue (1-10 replicas) and ScaledObject api-queue (1-100 replicas)")}
+	check(deployment(3), [scaled_object({"minReplicaCount": 1}), keda_hpa]) == {worded("Deployment api", 3, "HorizontalPodAutoscaler keda-hpa-api-queue (1-10 replicas) and ScaledObject api-queue (1-100 replicas)", "scale")}
 }
 
 test_fires_for_a_rollout if {

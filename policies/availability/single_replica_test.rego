@@ -26,7 +26,11 @@ scaled_object(spec) := {
 	"spec": object.union({"scaleTargetRef": {"name": "api"}}, spec),
 }
 
-finding(kind, count_text, source, required) := {"msg": sprintf("%s \"api\" runs as few as %s (%s), fewer than the %v required: every rollout, node drain, eviction or crash of that pod is downtime; run at least %v replicas (spec.replicas, or the autoscaler's minimum), spread across zones, with a PodDisruptionBudget", [kind, count_text, source, required, required]), "field": ["spec", "replicas"]}
+finding(kind, count_text, source, required) := message(kind, count_text, source, required, sprintf("set spec.replicas to %v or more, spread across zones, with a PodDisruptionBudget", [required]))
+
+autoscaled(kind, count_text, source, required) := message(kind, count_text, source, required, sprintf("raise the autoscaler's minimum to %v or more", [required]))
+
+message(kind, count_text, source, required, advice) := {"msg": sprintf("%s \"api\" runs as few as %s (%s), fewer than the %v required: every rollout, node drain, eviction or crash of that pod is downtime; %s", [kind, count_text, source, required, advice]), "field": ["spec", "replicas"]}
 
 check(obj, objs) := result if {
 	result := single_replica.findings with input as obj with data.inventory as fixtures.inventory(objs)
@@ -41,8 +45,15 @@ test_fires_when_replicas_unset if {
 	check(unset_replicas, [unset_replicas]) == {finding("Deployment", "1 replica", "spec.replicas unset, which defaults to 1", 2)}
 }
 
-test_fires_for_zero_replicas if {
-	check(deployment(0), [deployment(0)]) == {finding("Deployment", "0 replicas", "spec.replicas 0", 2)}
+test_passes_for_explicit_zero_replicas if {
+	# Scaled to nothing on purpose: no replica rule fires.
+	count(check(deployment(0), [deployment(0)])) == 0
+}
+
+test_fires_for_zero_minimum_of_an_hpa if {
+	# An HPA's minReplicas 0 (alpha HPAScaleToZero) is not spec.replicas 0.
+	objs := [deployment(3), hpa("api", "api", 0)]
+	check(deployment(3), objs) == {autoscaled("Deployment", "0 replicas", "HorizontalPodAutoscaler \"api\" minReplicas 0", 2)}
 }
 
 test_fires_without_inventory if {
@@ -60,18 +71,18 @@ test_fires_for_statefulset_and_rollout if {
 test_fires_for_hpa_min_one if {
 	# spec.replicas 3, but the HPA may scale down to 1.
 	objs := [deployment(3), hpa("api", "api", 1)]
-	check(deployment(3), objs) == {finding("Deployment", "1 replica", "HorizontalPodAutoscaler \"api\" minReplicas 1", 2)}
+	check(deployment(3), objs) == {autoscaled("Deployment", "1 replica", "HorizontalPodAutoscaler \"api\" minReplicas 1", 2)}
 }
 
 test_fires_for_hpa_min_unset if {
 	h := json.remove(hpa("api", "api", 3), ["spec/minReplicas"])
-	check(unset_replicas, [unset_replicas, h]) == {finding("Deployment", "1 replica", "HorizontalPodAutoscaler \"api\" minReplicas unset, which defaults to 1", 2)}
+	check(unset_replicas, [unset_replicas, h]) == {autoscaled("Deployment", "1 replica", "HorizontalPodAutoscaler \"api\" minReplicas unset, which defaults to 1", 2)}
 }
 
 test_fires_for_scaled_object_min_one if {
 	# A ScaledObject that keeps one replica does not scale to zero.
 	so := scaled_object({"minReplicaCount": 1})
-	check(unset_replicas, [unset_replicas, so]) == {finding("Deployment", "1 replica", "ScaledObject \"queue\" minReplicaCount 1", 2)}
+	check(unset_replicas, [unset_replicas, so]) == {autoscaled("Deployment", "1 replica", "ScaledObject \"queue\" minReplicaCount 1", 2)}
 }
 
 test_fires_with_hpa_in_other_namespace if {
@@ -154,4 +165,58 @@ test_skips_helm_test_pods_and_non_workloads if {
 	count(check(helm_test, [helm_test])) == 0
 	h := hpa("api", "api", 1)
 	count(check(h, [h])) == 0
+}
+
+leader(args, ports) := json.patch(deployment(1), [
+	{"op": "add", "path": "/spec/template/spec/containers/0/args", "value": args},
+	{"op": "add", "path": "/spec/template/spec/containers/0/ports", "value": ports},
+])
+
+test_passes_for_leader_elected_controller if {
+	# One replica is active by design; a second would only stand by.
+	every args in [["--leader-elect"], ["--leader-elect=true"], ["--enable-leader-election"], ["--leader-election-namespace=kube-system", "--v=2"]] {
+		c := leader(args, [{"name": "metrics", "containerPort": 8080}])
+		count(check(c, [c])) == 0
+	}
+	in_command := json.patch(deployment(1), [{"op": "add", "path": "/spec/template/spec/containers/0/command", "value": ["/bin/sh", "-c", "exec /manager --leader-elect --metrics-bind-address=:8080"]}])
+	count(check(in_command, [in_command])) == 0
+}
+
+test_fires_for_leader_election_turned_off if {
+	every args in [["--leader-elect=false"], ["--leader-elect=False"], ["--enable-leader-election=false"]] {
+		c := leader(args, [])
+		check(c, [c]) == {finding("Deployment", "1 replica", "spec.replicas 1", 2)}
+	}
+}
+
+test_fires_for_leader_elected_controller_serving_a_webhook if {
+	# While its only pod restarts, every API write the webhook intercepts fails.
+	every ports in [[{"name": "webhook-server", "containerPort": 9876}], [{"name": "https-webhook", "containerPort": 8443}], [{"containerPort": 9443}]] {
+		c := leader(["--leader-elect"], ports)
+		check(c, [c]) == {{"field": ["spec", "replicas"], "msg": "Deployment \"api\" runs as few as 1 replica (spec.replicas 1), fewer than the 2 required: it elects a leader, but every replica serves its admission webhook: while its only pod restarts or moves, every API request the webhook intercepts fails; set spec.replicas to 2 or more, spread across zones, with a PodDisruptionBudget"}}
+	}
+}
+
+rollout_ref(replicas) := {
+	"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+	"metadata": {"name": "api", "namespace": "shop"},
+	"spec": {"replicas": replicas, "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}},
+}
+
+test_passes_for_deployment_a_rollout_runs if {
+	# Argo scales the referenced Deployment (often to 0): the Rollout is the workload.
+	objs := [deployment(1), rollout_ref(3)]
+	count(check(deployment(1), objs)) == 0
+	count(check(rollout_ref(3), objs)) == 0
+}
+
+test_fires_for_a_rollout_with_workload_ref if {
+	objs := [deployment(0), rollout_ref(1)]
+	check(rollout_ref(1), objs) == {finding("Rollout", "1 replica", "spec.replicas 1", 2)}
+}
+
+test_advice_for_a_deployment_with_a_volume_claim if {
+	# Two replicas of it would share the claim: a StatefulSet is the fix.
+	db := json.patch(deployment(1), [{"op": "add", "path": "/spec/template/spec/volumes", "value": [{"name": "data", "persistentVolumeClaim": {"claimName": "mysql-data"}}, {"name": "tmp", "emptyDir": {}}]}])
+	check(db, [db]) == {message("Deployment", "1 replica", "spec.replicas 1", 2, "its pods mount PersistentVolumeClaim \"mysql-data\", which more replicas of a Deployment would share (a ReadWriteOnce volume attaches to one node only): run it as a StatefulSet with volumeClaimTemplates, or as a replicated setup of its software, or exempt it with a reason if the downtime is accepted")}
 }

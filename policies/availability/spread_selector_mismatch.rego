@@ -18,7 +18,7 @@
 #   severity: high
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
 #     Make each topologySpreadConstraint's labelSelector select the pod
 #     template's own labels, typically the same matchLabels as the workload's
@@ -34,11 +34,20 @@ import data.lib.prodready.workload
 
 findings contains {"msg": msg} if {
 	template := workload.pod_template
-	labels := workload.template_labels(review.object)
-	some i, constraint in availability.spread_constraints(template)
-	not selector.matches(object.get(constraint, "labelSelector", null), labels)
-	msg := sprintf("%s %q topologySpreadConstraints[%d] (topologyKey %v) %s: it never counts the workload's own pods, so it does not keep them apart and the replicas may all land on one node or in one zone; make its labelSelector match the pod template's labels", [review.kind, review.name, i, object.get(constraint, "topologyKey", "unset"), mismatch_text(constraint, labels)])
+	labels := object.get(template, ["metadata", "labels"], {})
+	mismatches := [sprintf("topologySpreadConstraints[%d] (topologyKey %v) %s", [i, object.get(constraint, "topologyKey", "unset"), mismatch_text(constraint, labels)]) |
+		some i, constraint in availability.spread_constraints(template)
+		not selector.matches(object.get(constraint, "labelSelector", null), labels)
+	]
+	count(mismatches) > 0
+	msg := sprintf("%s %q %s: %s the workload's own pods, so %s not keep them apart and the replicas may all land on one node or in one zone; make each labelSelector match the pod template's labels", [review.kind, review.name, concat("; ", mismatches), never_counts(mismatches), does(mismatches)])
 }
+
+never_counts(mismatches) := "it never counts" if count(mismatches) == 1
+else := "they never count"
+
+does(mismatches) := "it does" if count(mismatches) == 1
+else := "they do"
 
 mismatch_text(constraint, labels) := sprintf("has labelSelector %s, which does not match the pod template's labels %s", [json.marshal(constraint.labelSelector), json.marshal(labels)]) if {
 	is_object(constraint.labelSelector)

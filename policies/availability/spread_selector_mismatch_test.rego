@@ -20,9 +20,11 @@ spread(key, selector) := {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable":
 
 zone(selector) := spread("topology.kubernetes.io/zone", selector)
 
-tail := "it never counts the workload's own pods, so it does not keep them apart and the replicas may all land on one node or in one zone; make its labelSelector match the pod template's labels"
+tail := "it never counts the workload's own pods, so it does not keep them apart and the replicas may all land on one node or in one zone; make each labelSelector match the pod template's labels"
 
-finding(kind, i, key, selector_json, labels_json) := {"msg": sprintf("%s \"api\" topologySpreadConstraints[%d] (topologyKey %s) has labelSelector %s, which does not match the pod template's labels %s: %s", [kind, i, key, selector_json, labels_json, tail])}
+finding(kind, i, key, selector_json, labels_json) := {"msg": sprintf("%s \"api\" %s: %s", [kind, mismatch(i, key, selector_json, labels_json), tail])}
+
+mismatch(i, key, selector_json, labels_json) := sprintf("topologySpreadConstraints[%d] (topologyKey %s) has labelSelector %s, which does not match the pod template's labels %s", [i, key, selector_json, labels_json])
 
 no_selector(kind, i, key) := {"msg": sprintf("%s \"api\" topologySpreadConstraints[%d] (topologyKey %s) has no labelSelector: %s", [kind, i, key, tail])}
 
@@ -56,16 +58,15 @@ test_fires_without_label_selector if {
 	spread_selector_mismatch.findings == {no_selector("Deployment", 0, "kubernetes.io/hostname")} with input as deployment([null_sel])
 }
 
-test_fires_per_constraint if {
+test_fires_once_for_several_constraints if {
 	obj := deployment([
 		spread("kubernetes.io/hostname", {"matchLabels": {"app": "api"}}),
 		zone({"matchLabels": {"app": "checkout"}}),
 		{"maxSkew": 1, "whenUnsatisfiable": "ScheduleAnyway"},
 	])
-	spread_selector_mismatch.findings == {
-		finding("Deployment", 1, "topology.kubernetes.io/zone", `{"matchLabels":{"app":"checkout"}}`, labels_json),
-		no_selector("Deployment", 2, "unset"),
-	} with input as obj
+	# One finding names every constraint that misses.
+	msg := sprintf("Deployment \"api\" %s; topologySpreadConstraints[2] (topologyKey unset) has no labelSelector: they never count the workload's own pods, so they do not keep them apart and the replicas may all land on one node or in one zone; make each labelSelector match the pod template's labels", [mismatch(1, "topology.kubernetes.io/zone", `{"matchLabels":{"app":"checkout"}}`, labels_json)])
+	spread_selector_mismatch.findings == {{"msg": msg}} with input as obj
 }
 
 test_fires_when_template_has_no_labels if {

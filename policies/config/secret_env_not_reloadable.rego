@@ -26,7 +26,7 @@
 #   severity: low
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, DaemonSet, Rollout]
-#   version: 1.0.0
+#   version: 1.0.1
 #   remediation: |
 #     Annotate the workload (metadata.annotations, not only the pod
 #     template) with reloader.stakater.com/auto: "true", or list the Secret
@@ -46,5 +46,11 @@ findings contains {"msg": msg, "container": container.name} if {
 		not config.reloads(name)
 	}
 	count(secrets) > 0
-	msg := sprintf("container %q takes %s through env, and %s %q has no Reloader annotation covering %s: env is read only at start, so after a rotation the pods keep the old value until they restart, and fail once it is revoked; annotate the %s reloader.stakater.com/auto: \"true\" or list %s in secret.reloader.stakater.com/reload", [container.name, config.secrets_text(secrets), review.kind, review.name, config.it(secrets), review.kind, config.it(secrets)])
+	msg := sprintf("container %q takes %s through env, and %s %q has no Reloader annotation covering %s: env is read only at start, so after a rotation the pods keep %s until they restart, and fail once %s revoked; annotate the %s reloader.stakater.com/auto: \"true\" or list %s in secret.reloader.stakater.com/reload", [container.name, config.secrets_text(secrets), review.kind, review.name, config.it(secrets), old_values(secrets), revoked(secrets), review.kind, config.it(secrets)])
 }
+
+old_values(secrets) := "the old value" if count(secrets) == 1
+else := "the old values"
+
+revoked(secrets) := "it is" if count(secrets) == 1
+else := "those are"

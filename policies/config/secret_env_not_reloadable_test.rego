@@ -25,9 +25,13 @@ secret_env_from(name, secret) := {"name": name, "image": "api:1", "envFrom": [{"
 app := secret_env("app", "db-creds")
 
 finding(container, secrets_text, it) := {
-	"msg": sprintf("container %q takes %s through env, and Deployment \"api\" has no Reloader annotation covering %s: env is read only at start, so after a rotation the pods keep the old value until they restart, and fail once it is revoked; annotate the Deployment reloader.stakater.com/auto: \"true\" or list %s in secret.reloader.stakater.com/reload", [container, secrets_text, it, it]),
+	"msg": sprintf("container %q takes %s through env, and Deployment \"api\" has no Reloader annotation covering %s: env is read only at start, so after a rotation the pods keep %s until they restart, and fail once %s revoked; annotate the Deployment reloader.stakater.com/auto: \"true\" or list %s in secret.reloader.stakater.com/reload", [container, secrets_text, it, old_values[it], revoked[it], it]),
 	"container": container,
 }
+
+old_values := {"it": "the old value", "them": "the old values"}
+
+revoked := {"it": "it is", "them": "those are"}
 
 db_finding := finding("app", "Secret \"db-creds\"", "it")
 
@@ -51,7 +55,10 @@ test_fires_once_per_container_with_every_secret if {
 	container := json.patch(secret_env("app", "db-creds"), [{"op": "add", "path": "/envFrom", "value": [{"secretRef": {"name": "api-env"}}]}])
 	obj := deployment({}, [container, secret_env_from("proxy", "proxy-token"), {"name": "plain", "env": [{"name": "A", "value": "b"}]}])
 	secret_env_not_reloadable.findings == {
-		finding("app", "Secrets \"api-env\", \"db-creds\"", "them"),
+		{
+			"msg": "container \"app\" takes Secrets \"api-env\", \"db-creds\" through env, and Deployment \"api\" has no Reloader annotation covering them: env is read only at start, so after a rotation the pods keep the old values until they restart, and fail once those are revoked; annotate the Deployment reloader.stakater.com/auto: \"true\" or list them in secret.reloader.stakater.com/reload",
+			"container": "app",
+		},
 		finding("proxy", "Secret \"proxy-token\"", "it"),
 	} with input as obj
 }

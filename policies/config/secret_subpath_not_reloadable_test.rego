@@ -32,7 +32,7 @@ tls_subpath := {"name": "tls", "mountPath": "/etc/api/tls.crt", "subPath": "tls.
 app := mounting("app", [tls_subpath])
 
 finding(container, secrets_text, it) := {
-	"msg": sprintf("container %q mounts %s with subPath, and Deployment \"api\" has no Reloader annotation covering %s: a subPath mount never receives a rotated value, so the container keeps the old one until it restarts; mount the volume without subPath, or annotate the Deployment reloader.stakater.com/auto: \"true\"", [container, secrets_text, it]),
+	"msg": sprintf("container %q mounts %s with subPath, and Deployment \"api\" has no Reloader annotation covering %s: a subPath mount never receives a rotated value, so the container keeps the old one until it restarts; mount %s without subPath, or annotate the Deployment reloader.stakater.com/auto: \"true\"", [container, secrets_text, it, it]),
 	"container": container,
 }
 

@@ -12,13 +12,14 @@
 #   it never needed, and the leak spreads past the one process the Secret
 #   was meant for. 0400 and 0440 (with fsGroup for a non-root user) pass.
 #   Modes arrive as numbers (YAML 0644 is octal, 420; JSON is decimal);
-#   messages show them in octal.
+#   messages show them in octal. One finding per workload names every such
+#   volume.
 # custom:
 #   id: secret-volume-permissive
 #   severity: low
 #   profile: strict
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
 #     Set defaultMode: 0400 on the secret volume (0440 with a pod
 #     securityContext.fsGroup when the application runs as a non-root user
@@ -27,7 +28,6 @@
 #     as decimal (256 for 0400).
 package prodready.rules.secret_volume_permissive
 
-import data.lib.prodready.config
 import data.lib.prodready.workload
 
 # default_mode is the mode Kubernetes gives a secret volume's files when
@@ -43,44 +43,125 @@ permissive(mode) if {
 }
 
 findings contains {"msg": msg} if {
-	some volume in workload.pod_spec.volumes
-	is_object(volume.secret)
-	problems := secret_problems(volume.secret)
-	count(problems) > 0
-	msg := sprintf("secret volume %q (Secret %q) gives %s: other users in the pod can read the Secret (mode & 0037 != 0); set defaultMode: 0400 (or 0440 with fsGroup) and restrict items[].mode", [volume.name, object.get(volume.secret, "secretName", ""), concat(", ", sort(problems))])
+	volumes := [volume |
+		some volume in workload.pod_spec.volumes
+		count(volume_problems(volume)) > 0
+	]
+	count(volumes) > 0
+	problems := {problem |
+		some volume in volumes
+		some problem in volume_problems(volume)
+	}
+	msg := sprintf("%s: %s; %s", [
+		concat("; ", clauses(volumes)),
+		exposure(problems),
+		advice(problems, volumes),
+	])
 }
 
-findings contains {"msg": msg} if {
-	some volume in workload.pod_spec.volumes
+# clauses(volumes) say what each volume gives, volumes of one type that give
+# the same modes together: secret volumes "a" and "b" give defaultMode 0644.
+clauses(volumes) := [clause |
+	some group in sort({[volume_type(volume), problems_text(volume)] | some volume in volumes})
+	[type, text] := group
+	names := [volume_name(volume) |
+		some volume in volumes
+		volume_type(volume) == type
+		problems_text(volume) == text
+	]
+	clause := group_text(type, names, text)
+]
+
+group_text(type, names, text) := sprintf("%s volume %s gives %s", [type, names[0], text]) if count(names) == 1
+else := sprintf("%s volumes %s give %s", [type, and_list(names), text])
+
+# and_list(items) is "a", "a and b", or "a, b and c".
+and_list(items) := items[0] if count(items) == 1
+else := sprintf("%s and %s", [concat(", ", array.slice(items, 0, count(items) - 1)), items[count(items) - 1]])
+
+# volume_problems(volume) are the permissive modes a secret volume, or the
+# secret sources of a projected volume, give their files: objects with the
+# mode, whether it is a defaultMode or an item's, the Secret, and a text.
+volume_problems(volume) := secret_problems(volume.secret) if {
+	is_object(volume.secret)
+} else := {problem |
+	some source in volume.projected.sources
+	is_object(source.secret)
+	some problem in projected_problems(volume.projected, source.secret)
+} if {
 	is_object(volume.projected)
-	names := config.volume_secrets(volume)
-	problems := {problem |
-		some source in volume.projected.sources
-		is_object(source.secret)
-		some problem in projected_problems(volume.projected, source.secret)
-	}
-	count(problems) > 0
-	msg := sprintf("projected volume %q (%s) gives %s: other users in the pod can read the Secret (mode & 0037 != 0); set defaultMode: 0400 (or 0440 with fsGroup) and restrict items[].mode", [volume.name, config.secrets_text(names), concat(", ", sort(problems))])
 }
+
+volume_type(volume) := "secret" if is_object(volume.secret)
+else := "projected"
+
+# volume_name(volume) is "tls" (Secret "api-tls") for a secret volume, or
+# only the name when the volume is named after its Secret or is projected
+# (whose problems name their Secrets).
+volume_name(volume) := sprintf("%q (Secret %q)", [volume.name, object.get(volume.secret, "secretName", "")]) if {
+	is_object(volume.secret)
+	volume.secret.secretName != volume.name
+} else := sprintf("%q", [volume.name])
+
+problems_text(volume) := concat(", ", sort({problem.text | some problem in volume_problems(volume)}))
+
+# exposure(problems) says what the modes let others do: read the Secret
+# (other users' read bit), else write or execute (group or other users).
+exposure(problems) := sprintf("any user in the pod, not only the process %s, can read %s", [secrets_for(problems), them(problems)]) if {
+	some problem in problems
+	bits.and(problem.mode, 4) != 0
+} else := "the group or other users in the pod get write or execute permission on the files"
+
+secrets_for(problems) := "the Secret is for" if count({problem.secret | some problem in problems}) == 1
+else := "the Secrets are for"
+
+them(problems) := "it" if count({problem.secret | some problem in problems}) == 1
+else := "them"
+
+# advice(problems, volumes) names the modes to set: defaultMode, items'
+# modes, or both, on each volume when there are several.
+advice(problems, volumes) := sprintf("%s%s", [fields_advice(problems), each(volumes)])
+
+fields_advice(problems) := "set defaultMode and items[].mode to 0400 (or 0440 with fsGroup)" if {
+	some default_problem in problems
+	default_problem.kind == "defaultMode"
+	some item_problem in problems
+	item_problem.kind == "item"
+} else := "set items[].mode to 0400 (or 0440 with fsGroup)" if {
+	every problem in problems {
+		problem.kind == "item"
+	}
+} else := "set defaultMode: 0400 (or 0440 with fsGroup)"
+
+each(volumes) := " on each volume" if count(volumes) > 1
+else := ""
 
 # secret_problems(source) describe the permissive modes a secret volume
 # gives its files: the defaultMode when a file takes it, and items' modes.
-secret_problems(source) := files_problems(source, source)
+secret_problems(source) := files_problems(source, source, "")
 
 # projected_problems(projected, source) do the same for a secret source of a
 # projected volume, whose defaultMode is the projected volume's.
-projected_problems(projected, source) := {sprintf("Secret %q %s", [source.name, problem]) |
-	some problem in files_problems(projected, source)
-}
+projected_problems(projected, source) := files_problems(projected, source, sprintf("Secret %q ", [source.name]))
 
-files_problems(holder, source) := {sprintf("defaultMode %s%s", [octal(mode), unset_text(holder)]) |
+files_problems(holder, source, prefix) := {problem |
 	uses_default_mode(source)
 	mode := mode_or_default(holder, "defaultMode")
 	permissive(mode)
-} | {sprintf("item %q mode %s", [item.key, octal(item.mode)]) |
+	problem := {
+		"kind": "defaultMode", "mode": mode, "secret": secret_name(source),
+		"text": sprintf("%sdefaultMode %s%s", [prefix, octal(mode), unset_text(holder)]),
+	}
+} | {problem |
 	some item in source.items
 	permissive(item.mode)
+	problem := {
+		"kind": "item", "mode": item.mode, "secret": secret_name(source),
+		"text": sprintf("%sitem %q mode %s", [prefix, item.key, octal(item.mode)]),
+	}
 }
+
+secret_name(source) := object.get(source, "secretName", object.get(source, "name", ""))
 
 # uses_default_mode(source) is true when some file of the source takes the
 # defaultMode: every key when items is unset or empty, else an item without mode.

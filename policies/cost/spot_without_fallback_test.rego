@@ -70,6 +70,11 @@ test_fires_for_node_selector_even_when_affinity_allows_on_demand if {
 	spot_without_fallback.findings == {finding("Deployment", "nodeSelector node-lifecycle=spot")} with input as deployment(spec)
 }
 
+test_fires_for_bare_pod if {
+	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "worker", "namespace": "jobs"}, "spec": {"containers": [{"name": "worker"}], "nodeSelector": {"spot-instance": "true"}}}
+	spot_without_fallback.findings == {{"msg": "Pod \"worker\" can run on spot nodes only (nodeSelector spot-instance=true): when spot capacity runs out, it stays Pending with no on-demand node to fall back to; prefer spot with a preferred node affinity, or allow on-demand capacity too"}} with input as pod
+}
+
 test_fires_for_other_workload_kinds if {
 	spec := {"nodeSelector": {"spot-instance": "true"}}
 	every kind in ["StatefulSet", "ReplicaSet"] {

@@ -21,7 +21,7 @@
 #   severity: medium
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
-#   version: 1.0.0
+#   version: 1.0.1
 #   parameters:
 #     minSeconds:
 #       type: number
@@ -74,8 +74,15 @@ findings contains {"msg": msg} if {
 	grace := grace_period(spec)
 	grace < min_seconds
 	reasons := concat(", ", sort(spot.landing_reasons(spec, keys, values)))
-	msg := sprintf("%s %q can land on spot nodes (%s) and gives its pods terminationGracePeriodSeconds %v%s, under %v: when a spot node is reclaimed its pods are killed before they finish in-flight work; set terminationGracePeriodSeconds to at least %v and handle SIGTERM", [review.kind, review.name, reasons, grace, unset_text(spec), min_seconds, min_seconds])
+	msg := sprintf("%s %q can land on spot nodes (%s) and %s terminationGracePeriodSeconds %v%s, under %v: when a spot node is reclaimed %s; set terminationGracePeriodSeconds to at least %v and handle SIGTERM", [review.kind, review.name, reasons, gives, grace, unset_text(spec), min_seconds, killed, min_seconds])
 }
+
+# gives and killed speak of the pods of a controller, or of a bare Pod itself.
+gives := "has" if review.kind == "Pod"
+else := "gives its pods"
+
+killed := "it is killed before it finishes its in-flight work" if review.kind == "Pod"
+else := "its pods are killed before they finish in-flight work"
 
 # grace_period(spec) is the pod's terminationGracePeriodSeconds; unset or null is 30.
 grace_period(spec) := spec.terminationGracePeriodSeconds if is_number(spec.terminationGracePeriodSeconds)

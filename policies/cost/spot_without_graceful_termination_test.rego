@@ -88,6 +88,11 @@ test_fires_when_one_required_term_allows_spot if {
 	result == {unset_finding("requires node affinity karpenter.sh/capacity-type In [spot]")}
 }
 
+test_fires_for_bare_pod if {
+	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "worker", "namespace": "jobs"}, "spec": object.union({"containers": [{"name": "worker"}]}, karpenter_toleration)}
+	spot_without_graceful_termination.findings == {{"msg": "Pod \"worker\" can land on spot nodes (tolerates the taint karpenter.sh/capacity-type) and has terminationGracePeriodSeconds 30 (unset, the default), under 60: when a spot node is reclaimed it is killed before it finishes its in-flight work; set terminationGracePeriodSeconds to at least 60 and handle SIGTERM"}} with input as pod
+}
+
 test_fires_for_cronjob_and_daemonset if {
 	cronjob := {
 		"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "worker", "namespace": "jobs"},

@@ -2,6 +2,7 @@ package lib.prodready.autoscaling_test
 
 import data.lib.prodready.autoscaling
 import data.lib.prodready.fixtures
+import data.lib.prodready.scaling
 
 deployment := {
 	"apiVersion": "apps/v1", "kind": "Deployment",
@@ -69,14 +70,33 @@ test_targets_workload_kind if {
 	not autoscaling.targets_workload_kind(hpa({"scaleTargetRef": {"apiVersion": "example.com/v1", "kind": "Worker", "name": "api"}}))
 }
 
+test_checks_target if {
+	autoscaling.checks_target(hpa({}))
+	autoscaling.checks_target(hpa({"scaleTargetRef": {"apiVersion": "leaderworkerset.x-k8s.io/v1", "kind": "LeaderWorkerSet", "name": "llm"}}))
+	not autoscaling.checks_target(hpa({"scaleTargetRef": {"apiVersion": "example.com/v1", "kind": "Worker", "name": "api"}}))
+	not autoscaling.checks_target(hpa({"scaleTargetRef": {"apiVersion": "example.com/v1", "kind": "Rollout", "name": "api"}}))
+	not autoscaling.checks_target(json.remove(hpa({}), ["spec/scaleTargetRef/kind"]))
+}
+
+test_target_objects if {
+	lws := {"apiVersion": "leaderworkerset.x-k8s.io/v1", "kind": "LeaderWorkerSet", "metadata": {"name": "llm", "namespace": "shop"}, "spec": {"replicas": 2}}
+	helm_test := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api", "namespace": "shop", "annotations": {"helm.sh/hook": "test"}}, "spec": {"containers": [{"name": "t"}]}}
+	inv := fixtures.inventory([deployment, lws, helm_test])
+	autoscaling.target_objects(hpa({})) == {deployment} with data.inventory as inv
+	autoscaling.target_objects(hpa({"scaleTargetRef": {"kind": "LeaderWorkerSet", "name": "llm"}})) == {lws} with data.inventory as inv
+	autoscaling.target_objects(hpa({"scaleTargetRef": {"kind": "Pod", "name": "api"}})) == {helm_test} with data.inventory as inv
+	count(autoscaling.target_objects(hpa({"scaleTargetRef": {"kind": "StatefulSet", "name": "api"}}))) == 0 with data.inventory as inv
+	autoscaling.objects_of_kind("shop", "LeaderWorkerSet") == {lws} with data.inventory as inv
+	autoscaling.objects_of_kind("shop", "Deployment") == {deployment} with data.inventory as inv
+	not autoscaling.objects_of_kind("shop", "Worker") with data.inventory as inv
+}
+
 test_min_replicas if {
 	autoscaling.min_replicas(hpa({"minReplicas": 4})) == 4
 	autoscaling.min_replicas(hpa({})) == 1
 	autoscaling.min_replicas(hpa({"minReplicas": null})) == 1
 	autoscaling.min_replicas_text(hpa({"minReplicas": 4})) == "minReplicas 4"
 	autoscaling.min_replicas_text(hpa({})) == "minReplicas unset, which defaults to 1"
-	autoscaling.replicas_text(1) == "1 replica"
-	autoscaling.replicas_text(3) == "3 replicas"
 }
 
 test_metrics_defaults if {
@@ -202,4 +222,17 @@ test_scaled_object_zero if {
 	autoscaling.scales_to_zero_text(scaled_object({"minReplicaCount": 0})) == "minReplicaCount 0"
 	autoscaling.scales_to_zero_text(scaled_object({"minReplicaCount": 1, "idleReplicaCount": 0})) == "idleReplicaCount 0"
 	not autoscaling.scales_to_zero_text(scaled_object({"minReplicaCount": 1}))
+}
+
+test_several_autoscalers_the_smallest_minimum_counts if {
+	# The workload's effective minimum replicas is the smallest minimum of
+	# the autoscalers targeting it, and the source names that one.
+	other := json.patch(hpa({"minReplicas": 2}), [{"op": "replace", "path": "/metadata/name", "value": "api-memory"}])
+	objs := [deployment, hpa({"minReplicas": 4}), other, scaled_object({"minReplicaCount": 3})]
+	scaling.min_replicas(deployment) == 2 with data.inventory as fixtures.inventory(objs)
+	scaling.min_replicas_source(deployment) == "HorizontalPodAutoscaler \"api-memory\" minReplicas 2" with data.inventory as fixtures.inventory(objs)
+	tie := [deployment, hpa({"minReplicas": 2}), other]
+	scaling.min_replicas_source(deployment) == "HorizontalPodAutoscaler \"api\" minReplicas 2 and HorizontalPodAutoscaler \"api-memory\" minReplicas 2" with data.inventory as fixtures.inventory(tie)
+	# A ScaledObject's minReplicaCount (unset = 0) counts as well.
+	scaling.min_replicas(deployment) == 0 with data.inventory as fixtures.inventory([deployment, hpa({"minReplicas": 4}), scaled_object({})])
 }

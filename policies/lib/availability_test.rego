@@ -32,22 +32,6 @@ anti_affinity(required, preferred) := {"affinity": {"podAntiAffinity": {
 
 term(key) := {"topologyKey": key, "labelSelector": {"matchLabels": {"app": "api"}}}
 
-test_replicated_kinds if {
-	availability.replicated(deployment)
-	availability.replicated(json.patch(deployment, [{"op": "replace", "path": "/kind", "value": "StatefulSet"}]))
-	availability.replicated(json.patch(deployment, [{"op": "replace", "path": "/kind", "value": "ReplicaSet"}]))
-	availability.replicated({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": {"name": "r"}, "spec": {}})
-	not availability.replicated({"apiVersion": "example.com/v1", "kind": "Rollout", "metadata": {"name": "r"}, "spec": {}})
-	not availability.replicated(json.patch(deployment, [{"op": "replace", "path": "/kind", "value": "DaemonSet"}]))
-	not availability.replicated({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}})
-	not availability.replicated({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"}, "spec": {}})
-}
-
-test_replicated_skips_helm_tests if {
-	obj := json.patch(deployment, [{"op": "add", "path": "/metadata/annotations", "value": {"helm.sh/hook": "test"}}])
-	not availability.replicated(obj)
-}
-
 test_scales_to_zero if {
 	availability.scales_to_zero(deployment) with data.inventory as fixtures.inventory([deployment, scaled_object("so", {})])
 	availability.scales_to_zero(deployment) with data.inventory as fixtures.inventory([deployment, scaled_object("so", {"minReplicaCount": 0})])
@@ -61,33 +45,6 @@ test_scales_to_zero_other_target_or_namespace if {
 	not availability.scales_to_zero(deployment) with data.inventory as fixtures.inventory([deployment, other_target])
 	other_ns := json.patch(scaled_object("so", {}), [{"op": "replace", "path": "/metadata/namespace", "value": "other"}])
 	not availability.scales_to_zero(deployment) with data.inventory as fixtures.inventory([deployment, other_ns])
-}
-
-test_min_replicas_source_spec if {
-	availability.min_replicas_source(deployment) == "spec.replicas 3" with data.inventory as {}
-	unset := json.remove(deployment, ["spec/replicas"])
-	availability.min_replicas_source(unset) == "spec.replicas unset, which defaults to 1" with data.inventory as {}
-}
-
-test_min_replicas_source_autoscalers if {
-	inv := fixtures.inventory([deployment, hpa("h", 2)])
-	availability.min_replicas_source(deployment) == "HorizontalPodAutoscaler \"h\" minReplicas 2" with data.inventory as inv
-	unset := json.remove(hpa("h", 2), ["spec/minReplicas"])
-	availability.min_replicas_source(deployment) == "HorizontalPodAutoscaler \"h\" minReplicas unset, which defaults to 1" with data.inventory as fixtures.inventory([deployment, unset])
-	so := scaled_object("so", {"minReplicaCount": 1})
-	availability.min_replicas_source(deployment) == "ScaledObject \"so\" minReplicaCount 1" with data.inventory as fixtures.inventory([deployment, so])
-	availability.min_replicas_source(deployment) == "ScaledObject \"so\" minReplicaCount unset, which defaults to 0" with data.inventory as fixtures.inventory([deployment, scaled_object("so", {})])
-}
-
-test_min_replicas_source_names_only_the_lowest if {
-	inv := fixtures.inventory([deployment, hpa("a", 3), hpa("b", 2), scaled_object("so", {"minReplicaCount": 2})])
-	availability.min_replicas_source(deployment) == "HorizontalPodAutoscaler \"b\" minReplicas 2 and ScaledObject \"so\" minReplicaCount 2" with data.inventory as inv
-}
-
-test_replicas_text if {
-	availability.replicas_text(1) == "1 replica"
-	availability.replicas_text(0) == "0 replicas"
-	availability.replicas_text(3) == "3 replicas"
 }
 
 test_spreads if {

@@ -11,50 +11,9 @@
 package lib.prodready.disruption
 
 import data.lib.prodready.inventory
+import data.lib.prodready.pods
 import data.lib.prodready.scaling
 import data.lib.prodready.selector
-import data.lib.prodready.workload
-
-# replicated_kinds are the workloads that run a count of interchangeable
-# replicas (spec.replicas, or an autoscaler's): the ones a PodDisruptionBudget
-# is for. DaemonSets (one pod per node, skipped by kubectl drain), Jobs,
-# CronJobs and bare Pods are not.
-replicated_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "Rollout"}
-
-# replicated(obj) is true for a workload that runs replicas and is not itself
-# run by another workload (a ReplicaSet a Deployment or Rollout owns: its
-# owner is the one reported).
-replicated(obj) if {
-	workload.workload(obj)
-	obj.kind in replicated_kinds
-	not controlled_by_workload(obj)
-}
-
-controlled_by_workload(obj) if {
-	some owner in obj.metadata.ownerReferences
-	owner.controller == true
-	owner.kind in inventory.workload_kinds
-}
-
-# min_replicas_source(obj) says where scaling.min_replicas(obj) comes from, in words.
-min_replicas_source(obj) := sources[0] if {
-	n := scaling.min_replicas(obj)
-	sources := sort(array.concat(
-		[s |
-			some hpa in scaling.hpas(obj)
-			object.get(hpa, ["spec", "minReplicas"], 1) == n
-			s := sprintf("minReplicas of HorizontalPodAutoscaler %s", [hpa.metadata.name])
-		],
-		[s |
-			some so in scaling.scaled_objects(obj)
-			object.get(so, ["spec", "minReplicaCount"], 0) == n
-			s := sprintf("minReplicaCount of ScaledObject %s", [so.metadata.name])
-		],
-	))
-	count(sources) > 0
-} else := "spec.replicas" if {
-	is_number(obj.spec.replicas)
-} else := "spec.replicas unset, which defaults to 1"
 
 # describe_workload(obj) is "Deployment api".
 describe_workload(obj) := sprintf("%s %s", [obj.kind, obj.metadata.name])
@@ -112,19 +71,19 @@ has_terms(sel) if {
 # pdbs(obj) are the PodDisruptionBudgets of obj's namespace that select its pods.
 pdbs(obj) := {pdb |
 	some pdb in inventory.namespaced(inventory.namespace_of(obj), "PodDisruptionBudget")
-	selects(pdb, workload.template_labels(obj))
+	selects(pdb, pods.labels(obj))
 }
 
 # selected_workloads(pdb) are the workloads of any kind in the PDB's namespace whose pods it selects.
 selected_workloads(pdb) := {obj |
 	some obj in inventory.workloads(inventory.namespace_of(pdb))
-	selects(pdb, workload.template_labels(obj))
+	selects(pdb, pods.labels(obj))
 }
 
 # selected_replicated(pdb) are the replicated workloads whose pods the PDB selects.
 selected_replicated(pdb) := {obj |
 	some obj in selected_workloads(pdb)
-	replicated(obj)
+	scaling.replicated(obj)
 }
 
 # percent(value) is the number of a percentage string such as "80%".

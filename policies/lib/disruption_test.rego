@@ -30,41 +30,6 @@ scaled_object(spec) := {
 	"spec": object.union({"scaleTargetRef": {"name": "api"}}, spec),
 }
 
-test_replicated_kinds if {
-	disruption.replicated(api)
-	disruption.replicated(object.union(api, {"kind": "StatefulSet"}))
-	disruption.replicated({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": {"name": "r"}, "spec": api.spec})
-	not disruption.replicated({"apiVersion": "example.com/v1", "kind": "Rollout", "metadata": {"name": "r"}, "spec": api.spec})
-	not disruption.replicated(object.union(api, {"kind": "DaemonSet"}))
-	not disruption.replicated(object.union(api, {"kind": "Job"}))
-	not disruption.replicated({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": []}})
-}
-
-test_replica_set_of_a_deployment_is_not_replicated if {
-	owned := object.union(api, {"kind": "ReplicaSet", "metadata": {"ownerReferences": [{"kind": "Deployment", "name": "api", "controller": true}]}})
-	not disruption.replicated(owned)
-	standalone := object.union(api, {"kind": "ReplicaSet", "metadata": {"ownerReferences": [{"kind": "Deployment", "name": "api"}]}})
-	disruption.replicated(standalone)
-}
-
-test_min_replicas_and_source if {
-	scaling.min_replicas(api) == 3 with data.inventory as {}
-	disruption.min_replicas_source(api) == "spec.replicas" with data.inventory as {}
-	unset := json.remove(api, ["spec/replicas"])
-	scaling.min_replicas(unset) == 1 with data.inventory as {}
-	disruption.min_replicas_source(unset) == "spec.replicas unset, which defaults to 1" with data.inventory as {}
-	null_replicas := json.patch(api, [{"op": "replace", "path": "/spec/replicas", "value": null}])
-	scaling.min_replicas(null_replicas) == 1 with data.inventory as {}
-}
-
-test_min_replicas_source_names_the_autoscaler if {
-	inv := fixtures.inventory([api, hpa("api", 2, 10), hpa("api-burst", 4, 20)])
-	scaling.min_replicas(api) == 2 with data.inventory as inv
-	disruption.min_replicas_source(api) == "minReplicas of HorizontalPodAutoscaler api" with data.inventory as inv
-	so_inv := fixtures.inventory([api, scaled_object({"minReplicaCount": 2})])
-	disruption.min_replicas_source(api) == "minReplicaCount of ScaledObject api" with data.inventory as so_inv
-}
-
 test_autoscalers_text if {
 	inv := fixtures.inventory([api, hpa("api", 3, 10), scaled_object({})])
 	disruption.autoscalers_text(api) == "HorizontalPodAutoscaler api (3-10 replicas) and ScaledObject api (0-100 replicas)" with data.inventory as inv

@@ -12,5 +12,10 @@ entry(obj) := {"namespace": {obj.metadata.namespace: {obj.apiVersion: {obj.kind:
 }
 
 entry(obj) := {"cluster": {obj.apiVersion: {obj.kind: {obj.metadata.name: obj}}}} if {
-	not is_string(obj.metadata.namespace)
+	not namespaced(obj)
 }
+
+# namespaced(obj) is true when obj has a metadata.namespace. (Negating
+# is_string(obj.metadata.namespace) directly is undefined, not true, when
+# the namespace is missing: the reference is evaluated outside the not.)
+namespaced(obj) if is_string(obj.metadata.namespace)

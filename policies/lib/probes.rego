@@ -8,6 +8,7 @@
 #   probe's path or command.
 package lib.prodready.probes
 
+import data.lib.prodready.review
 import data.lib.prodready.workload
 
 # containers are the containers probe rules check: the app containers
@@ -104,3 +105,9 @@ words_of_all(texts) := {word |
 	is_string(text)
 	some word in words(text)
 }
+
+# at_once_text ends a message's "restarts it" for the pods of a controller,
+# which fail the same probe together: ", in every pod at once". Empty for a
+# bare Pod, which has no other pods.
+at_once_text := "" if review.kind == "Pod"
+else := ", in every pod at once"

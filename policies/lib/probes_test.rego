@@ -135,3 +135,9 @@ test_words_of_all if {
 	probes.words_of_all(["ok", 3, null]) == {"ok"}
 	probes.words_of_all([]) == set()
 }
+
+test_at_once_text if {
+	probes.at_once_text == ", in every pod at once" with input as deployment([{"name": "app"}])
+	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "app"}]}}
+	probes.at_once_text == "" with input as pod
+}

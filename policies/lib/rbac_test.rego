@@ -52,27 +52,46 @@ test_field if {
 	rbac.field({}, "verbs") == []
 }
 
-test_grants_verb if {
-	rbac.grants_verb({"verbs": ["get", "list"]}, "list")
-	rbac.grants_verb({"verbs": ["*"]}, "escalate")
-	not rbac.grants_verb({"verbs": ["get"]}, "list")
-	not rbac.grants_verb({}, "get")
-}
-
-test_covers_resource if {
-	rbac.covers_resource({"resources": ["secrets"]}, "secrets")
-	rbac.covers_resource({"resources": ["*"]}, "secrets")
-	rbac.covers_resource({"resources": ["userextras/scopes"]}, "userextras")
-	not rbac.covers_resource({"resources": ["secretstores"]}, "secrets")
-	not rbac.covers_resource({"resources": ["*/scale"]}, "secrets")
-	not rbac.covers_resource({"nonResourceURLs": ["*"]}, "secrets")
-}
-
 test_covers_group if {
 	rbac.covers_group({"apiGroups": [""]}, "")
 	rbac.covers_group({"apiGroups": ["apps", "*"]}, "")
 	not rbac.covers_group({"apiGroups": ["apps"]}, "")
 	not rbac.covers_group({}, "")
+}
+
+test_lists_verb if {
+	rbac.lists_verb({"verbs": ["get", "bind"]}, "bind")
+	rbac.lists_verb({"verbs": ["bind", "*"]}, "bind")
+	not rbac.lists_verb({"verbs": ["*"]}, "bind")
+	not rbac.lists_verb({}, "get")
+}
+
+test_lists_resource if {
+	rbac.lists_resource({"resources": ["secrets"]}, "secrets")
+	rbac.lists_resource({"resources": ["nodes/metrics"]}, "nodes")
+	rbac.lists_resource({"resources": ["*", "secrets"]}, "secrets")
+	not rbac.lists_resource({"resources": ["*"]}, "secrets")
+	not rbac.lists_resource({"resources": ["secretstores"]}, "secrets")
+	not rbac.lists_resource({"resources": ["*/scale"]}, "secrets")
+	not rbac.lists_resource({"nonResourceURLs": ["secrets"]}, "secrets")
+}
+
+test_words if {
+	rbac.words(["a"]) == "a"
+	rbac.words(["a", "b"]) == "a and b"
+	rbac.words(["a", "b", "c"]) == "a, b and c"
+	not rbac.words([])
+}
+
+test_in_order if {
+	binding := object.union(role_binding, {"subjects": [
+		{"kind": "User", "name": "alice"},
+		{"kind": "ServiceAccount", "name": "api"},
+		{"kind": "User", "name": "alice"},
+		{"kind": "ServiceAccount", "name": "web"},
+	]})
+	rbac.in_order({{"kind": "User", "name": "alice"}, {"kind": "ServiceAccount", "name": "web"}}) == [{"kind": "User", "name": "alice"}, {"kind": "ServiceAccount", "name": "web"}] with input as binding
+	rbac.in_order(set()) == [] with input as binding
 }
 
 test_names_resources if {
@@ -89,6 +108,7 @@ test_describe if {
 
 test_scope if {
 	rbac.scope == `in namespace "shop"` with input as {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r", "namespace": "shop"}}
+	rbac.scope == "in its namespace" with input as {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r"}}
 	rbac.scope == "in every namespace it is bound in (all of them through a ClusterRoleBinding)" with input as cluster_role
 }
 
@@ -114,4 +134,12 @@ test_describe_subject if {
 	rbac.describe_subject({"kind": "Group", "name": "system:serviceaccounts"}) == `Group "system:serviceaccounts" (every ServiceAccount of the cluster)`
 	rbac.describe_subject({"kind": "Group", "name": "system:serviceaccounts:ci"}) == `Group "system:serviceaccounts:ci" (every ServiceAccount of namespace "ci")`
 	rbac.describe_subject({"kind": "User", "name": "alice"}) == `User "alice"`
+}
+
+test_describe_subject_without_namespace if {
+	# A RoleBinding's ServiceAccount without a namespace is of the binding's namespace.
+	rbac.describe_subject({"kind": "ServiceAccount", "name": "api"}) == `ServiceAccount "api" of namespace "shop"` with input as role_binding
+	rbac.describe_subject({"kind": "ServiceAccount", "name": "api"}) == `ServiceAccount "api" of the RoleBinding's namespace` with input as json.remove(role_binding, ["/metadata/namespace"])
+	cluster_binding := object.union(json.remove(role_binding, ["/metadata/namespace"]), {"kind": "ClusterRoleBinding"})
+	rbac.describe_subject({"kind": "ServiceAccount", "name": "api"}) == `ServiceAccount "api" without a namespace` with input as cluster_binding
 }

@@ -7,7 +7,8 @@
 #   is an object a controller made from its own template (a Pod of a
 #   ReplicaSet, the ReplicaSet of a Deployment, the Job of a CronJob): its
 #   findings belong to the controller, and Gatekeeper's audit would
-#   otherwise repeat them on every copy.
+#   otherwise repeat them on every copy. (The template an Argo Rollout with
+#   spec.workloadRef runs is another object's: lib.prodready.pods.)
 package lib.prodready.workload
 
 import data.lib.prodready.review
@@ -59,7 +60,7 @@ long_running if {
 
 pod_template := template_of(review.object) if is_workload
 
-# template_of(obj) is the pod template of a workload object.
+# template_of(obj) is the pod template written in a workload object.
 template_of(obj) := {"metadata": object.get(obj, "metadata", {}), "spec": obj.spec} if {
 	obj.kind == "Pod"
 }
@@ -102,3 +103,32 @@ annotation(key) := template_annotations[key] if not review.annotations[key]
 
 # declares_port(container) is true when the container declares a port.
 declares_port(container) if count(object.get(container, "ports", [])) > 0
+
+# leader_elected(template) is true for a controller that elects a leader:
+# an argument or command word of a container contains leader-elect or
+# leader-election, not set to false. One replica works; the others stand by.
+leader_elected(template) if {
+	some container in template.spec.containers
+	some arg in array.concat(object.get(container, "command", []), object.get(container, "args", []))
+	is_string(arg)
+	some word in split(arg, " ")
+	leader_election_flag(word)
+}
+
+leader_election_flag(word) if {
+	regex.match(`leader-elect(ion)?`, word)
+	not regex.match(`=\s*(false|0)$`, lower(word))
+}
+
+# serves_webhook(template) is true when a container declares a port named
+# like an admission webhook's (its name contains "webhook") or 9443, the
+# webhook port of controller-runtime.
+serves_webhook(template) if {
+	some container in template.spec.containers
+	some port in object.get(container, "ports", [])
+	webhook_port(port)
+}
+
+webhook_port(port) if contains(lower(object.get(port, "name", "")), "webhook")
+
+webhook_port(port) if port.containerPort == 9443

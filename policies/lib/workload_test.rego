@@ -43,3 +43,25 @@ test_controlled_pods_get_no_findings_from_rules if {
 	count(data.prodready.rules.memory_request_missing.findings) == 0 with input as pod(owner(true))
 	count(data.prodready.rules.memory_request_missing.findings) == 1 with input as pod({})
 }
+
+controller(args, ports) := {"spec": {"containers": [{"name": "manager", "args": args, "ports": ports}]}}
+
+test_leader_elected if {
+	workload.leader_elected(controller(["--leader-elect"], []))
+	workload.leader_elected(controller(["--leader-elect=true"], []))
+	workload.leader_elected(controller(["--leader-election=true"], []))
+	workload.leader_elected(controller(["--enable-leader-election"], []))
+	workload.leader_elected({"spec": {"containers": [{"name": "c", "command": ["sh", "-c", "exec /manager --leader-elect"]}]}})
+	not workload.leader_elected(controller(["--leader-elect=false"], []))
+	not workload.leader_elected(controller(["--leader-elect=0"], []))
+	not workload.leader_elected(controller(["--v=2"], []))
+	not workload.leader_elected({"spec": {"containers": [{"name": "c"}]}})
+}
+
+test_serves_webhook if {
+	workload.serves_webhook(controller([], [{"name": "webhook-server", "containerPort": 9876}]))
+	workload.serves_webhook(controller([], [{"name": "https-webhook", "containerPort": 8443}]))
+	workload.serves_webhook(controller([], [{"containerPort": 9443}]))
+	not workload.serves_webhook(controller([], [{"name": "metrics", "containerPort": 8080}]))
+	not workload.serves_webhook(controller([], []))
+}

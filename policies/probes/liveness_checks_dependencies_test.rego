@@ -17,30 +17,63 @@ exec(command) := {"exec": {"command": command}}
 
 api(liveness) := deployment([{"name": "api", "image": "registry.example.com/checkout-api:1.4.2", "livenessProbe": liveness}])
 
-finding(container, words, handler) := {
-	"msg": sprintf("container %q liveness probe checks %s (%s): when that dependency is slow or down, every replica fails liveness and is restarted at once, which fixes nothing; check only the process itself in liveness and move dependency checks to readiness", [container, words, handler]),
+# finding(container, where, words, dependencies, one) is the finding for
+# dependency words: dependencies is "a dependency" or "dependencies", one
+# "it" or "one of them".
+finding(container, where, words, dependencies, one) := {
+	"msg": sprintf("container %q has a liveness probe whose %s contains %s: liveness checks %s, so when %s is slow or down the container fails liveness and is restarted, in every pod at once, which fixes nothing; check only the process itself in liveness and move dependency checks to readiness", [container, where, words, dependencies, one]),
 	"container": container, "field": ["livenessProbe"],
 }
 
+one_dependency(container, where, word) := finding(container, where, sprintf("the word %q", [word]), "a dependency", "it")
+
 test_fires_for_dependency_in_http_path if {
 	result := liveness_checks_dependencies.findings with input as api(http("/healthz/db"))
-	result == {finding("api", "\"db\"", "httpGet /healthz/db on port 8080")}
+	result == {{
+		"msg": "container \"api\" has a liveness probe whose httpGet path \"/healthz/db\" contains the word \"db\": liveness checks a dependency, so when it is slow or down the container fails liveness and is restarted, in every pod at once, which fixes nothing; check only the process itself in liveness and move dependency checks to readiness",
+		"container": "api", "field": ["livenessProbe"],
+	}}
 }
 
 test_fires_for_every_dependency_word_once if {
 	result := liveness_checks_dependencies.findings with input as api(http("/health/Redis?deps=true&db=1"))
-	result == {finding("api", "\"db\", \"deps\", \"redis\"", "httpGet /health/Redis?deps=true&db=1 on port 8080")}
+	result == {finding("api", "httpGet path \"/health/Redis?deps=true&db=1\"", "the words \"db\", \"deps\", \"redis\"", "dependencies", "one of them")}
 }
 
 test_fires_for_readiness_endpoint_used_as_liveness if {
 	result := liveness_checks_dependencies.findings with input as api(http("/ready"))
-	result == {finding("api", "\"ready\"", "httpGet /ready on port 8080")}
+	result == {{
+		"msg": "container \"api\" has a liveness probe whose httpGet path \"/ready\" contains the word \"ready\": liveness runs a readiness check, so whatever makes the container unready (load, a slow dependency) also restarts it, in every pod at once, which fixes nothing; point liveness at a check of the process itself (such as /livez) and leave this one to readiness",
+		"container": "api", "field": ["livenessProbe"],
+	}}
+}
+
+test_readiness_words_with_a_dependency_read_as_dependencies if {
+	result := liveness_checks_dependencies.findings with input as api(http("/readiness/db"))
+	result == {finding("api", "httpGet path \"/readiness/db\"", "the words \"db\", \"readiness\"", "a dependency", "it")}
+}
+
+test_readiness_command_has_no_endpoint_example if {
+	result := liveness_checks_dependencies.findings with input as api(exec(["/bin/check", "--readiness"]))
+	result == {{
+		"msg": "container \"api\" has a liveness probe whose exec command \"/bin/check --readiness\" contains the word \"readiness\": liveness runs a readiness check, so whatever makes the container unready (load, a slow dependency) also restarts it, in every pod at once, which fixes nothing; point liveness at a check of the process itself and leave this one to readiness",
+		"container": "api", "field": ["livenessProbe"],
+	}}
+}
+
+test_bare_pod_has_no_other_pods if {
+	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"}, "spec": {"containers": [{"name": "api", "image": "api:1", "livenessProbe": http("/healthz/db")}]}}
+	result := liveness_checks_dependencies.findings with input as pod
+	result == {{
+		"msg": "container \"api\" has a liveness probe whose httpGet path \"/healthz/db\" contains the word \"db\": liveness checks a dependency, so when it is slow or down the container fails liveness and is restarted, which fixes nothing; check only the process itself in liveness and move dependency checks to readiness",
+		"container": "api", "field": ["livenessProbe"],
+	}}
 }
 
 test_fires_for_dependency_in_exec_command if {
 	liveness := exec(["/bin/sh", "-c", "redis-cli -h cache ping"])
 	result := liveness_checks_dependencies.findings with input as api(liveness)
-	result == {finding("api", "\"cache\", \"redis\"", "exec \"/bin/sh -c redis-cli -h cache ping\"")}
+	result == {finding("api", "exec command \"/bin/sh -c redis-cli -h cache ping\"", "the words \"cache\", \"redis\"", "dependencies", "one of them")}
 }
 
 test_fires_for_dependency_in_any_command_element if {
@@ -90,7 +123,7 @@ test_passes_when_word_is_in_container_name if {
 test_own_words_exempt_only_themselves if {
 	obj := deployment([{"name": "cache", "image": "redis:7", "livenessProbe": exec(["sh", "-c", "redis-cli ping && psql -c 'select 1' db"])}])
 	result := liveness_checks_dependencies.findings with input as obj
-	result == {finding("cache", "\"db\"", "exec \"sh -c redis-cli ping && psql -c 'select 1' db\"")}
+	result == {one_dependency("cache", "exec command \"sh -c redis-cli ping && psql -c 'select 1' db\"", "db")}
 }
 
 test_passes_for_tcp_and_grpc_liveness if {
@@ -135,7 +168,7 @@ test_skips_job_and_cronjob if {
 test_patterns_from_data_parameters if {
 	params := {"liveness-checks-dependencies": {"patterns": ["Kafka", "s3"]}}
 	result := liveness_checks_dependencies.findings with input as api(http("/healthz/kafka/db")) with data.lib.parameters as params
-	result == {finding("api", "\"kafka\"", "httpGet /healthz/kafka/db on port 8080")}
+	result == {one_dependency("api", "httpGet path \"/healthz/kafka/db\"", "kafka")}
 	count(liveness_checks_dependencies.findings) == 0 with input as api(http("/healthz/db")) with data.lib.parameters as params
 }
 

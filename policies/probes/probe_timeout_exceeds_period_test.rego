@@ -52,7 +52,7 @@ test_fires_for_period_under_default_timeout if {
 	probe_timeout_exceeds_period.findings == {finding("api", "readiness", 1, 1, 3)} with input as obj
 }
 
-test_fires_once_per_probe if {
+test_fires_once_per_container_naming_every_probe if {
 	bad := probe({"timeoutSeconds": 5, "periodSeconds": 5})
 	obj := deployment([
 		{"name": "api", "livenessProbe": bad, "readinessProbe": bad, "startupProbe": probe({"periodSeconds": 2})},
@@ -60,10 +60,40 @@ test_fires_once_per_probe if {
 	])
 	result := probe_timeout_exceeds_period.findings with input as obj
 	result == {
-		finding("api", "liveness", 5, 5, 3),
-		finding("api", "readiness", 5, 5, 3),
+		{
+			"msg": "container \"api\" liveness and readiness probes have timeoutSeconds >= periodSeconds (liveness 5 >= 5, readiness 5 >= 5): a check that hangs leaves no gap before the next, so each probe runs back to back and a hang takes failureThreshold x timeoutSeconds to detect (liveness 3 x 5s = 15s, readiness 3 x 5s = 15s); set timeoutSeconds below periodSeconds in each",
+			"container": "api",
+			"field": ["livenessProbe", "timeoutSeconds"],
+		},
 		finding("sidecar", "liveness", 30, 10, 3),
 	}
+}
+
+test_fires_once_for_all_three_probes if {
+	obj := deployment([{
+		"name": "redis",
+		"livenessProbe": probe({"timeoutSeconds": 15, "periodSeconds": 15, "failureThreshold": 5}),
+		"readinessProbe": probe({"timeoutSeconds": 15, "periodSeconds": 15, "failureThreshold": 5}),
+		"startupProbe": probe({"timeoutSeconds": 15}),
+	}])
+	result := probe_timeout_exceeds_period.findings with input as obj
+	result == {{
+		"msg": "container \"redis\" liveness, readiness and startup probes have timeoutSeconds >= periodSeconds (liveness 15 >= 15, readiness 15 >= 15, startup 15 >= 10): a check that hangs leaves no gap before the next, so each probe runs back to back and a hang takes failureThreshold x timeoutSeconds to detect (liveness 5 x 15s = 75s, readiness 5 x 15s = 75s, startup 3 x 15s = 45s); set timeoutSeconds below periodSeconds in each",
+		"container": "redis",
+		"field": ["livenessProbe", "timeoutSeconds"],
+	}}
+}
+
+test_points_at_the_first_slow_probe if {
+	obj := deployment([{
+		"name": "api",
+		"livenessProbe": probe({}),
+		"readinessProbe": probe({"periodSeconds": 1}),
+		"startupProbe": probe({"timeoutSeconds": 3, "periodSeconds": 2}),
+	}])
+	result := probe_timeout_exceeds_period.findings with input as obj
+	[f.field | some f in result] == [["readinessProbe", "timeoutSeconds"]]
+	[f.msg | some f in result] == ["container \"api\" readiness and startup probes have timeoutSeconds >= periodSeconds (readiness 1 >= 1, startup 3 >= 2): a check that hangs leaves no gap before the next, so each probe runs back to back and a hang takes failureThreshold x timeoutSeconds to detect (readiness 3 x 1s = 3s, startup 3 x 3s = 9s); set timeoutSeconds below periodSeconds in each"]
 }
 
 test_fires_for_any_handler if {

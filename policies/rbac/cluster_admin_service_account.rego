@@ -14,13 +14,13 @@
 #   workload, RBAC itself. Through a ClusterRoleBinding that is the whole
 #   cluster; through a RoleBinding, everything in the namespace, RBAC
 #   included. One compromised CI runner, operator or app then becomes a
-#   cluster takeover.
+#   cluster takeover. One finding per binding names every such subject.
 # custom:
 #   id: cluster-admin-service-account
 #   severity: critical
 #   profile: baseline
 #   kinds: [ClusterRoleBinding, RoleBinding]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
 #     Write a Role (or ClusterRole) listing only the verbs and resources the
 #     ServiceAccount uses, and bind that instead of cluster-admin, with a
@@ -35,19 +35,41 @@ import data.lib.prodready.review
 
 findings contains {"msg": msg} if {
 	rbac.binds_cluster_role("cluster-admin")
-	some subject in rbac.subjects
-	service_account_subject(subject)
-	msg := sprintf("%s binds ClusterRole cluster-admin to %s: whoever holds %s gets full control of %s; bind a Role or ClusterRole with only the verbs and resources it needs instead", [review.kind, rbac.describe_subject(subject), token(subject), reach])
+	subjects := rbac.in_order(service_account_subjects)
+	count(subjects) > 0
+	described := [rbac.describe_subject(subject) | some subject in subjects]
+	msg := sprintf("%s binds ClusterRole cluster-admin to %s: whoever holds %s gets full control of %s; bind a Role or ClusterRole with only the verbs and resources %s instead", [review.kind, rbac.words(described), token(subjects), reach, needs(subjects)])
 }
 
-token(subject) := "one of their tokens (a compromised pod running as one of them, anyone who can read one)" if {
+# service_account_subjects are the ServiceAccounts, and groups of them, the binding names.
+service_account_subjects contains subject if {
+	some subject in rbac.subjects
+	rbac.service_account(subject)
+}
+
+service_account_subjects contains subject if {
+	some subject in rbac.subjects
 	rbac.service_account_group(subject)
-} else := "its token (a compromised pod running as it, anyone who can read it)"
+}
 
-service_account_subject(subject) if rbac.service_account(subject)
+# one_account(subjects) is true when subjects are a single ServiceAccount, not a group.
+one_account(subjects) if {
+	count(subjects) == 1
+	not rbac.service_account_group(subjects[0])
+}
 
-service_account_subject(subject) if rbac.service_account_group(subject)
+token(subjects) := "its token (a compromised pod running as it, anyone who can read it)" if {
+	one_account(subjects)
+} else := "one of their tokens (a compromised pod running as one of them, anyone who can read one)"
+
+needs(subjects) := "it needs" if {
+	one_account(subjects)
+} else := "they need"
 
 reach := "the whole cluster" if {
 	review.kind == "ClusterRoleBinding"
-} else := sprintf("namespace %q, its Secrets and RBAC included", [review.namespace])
+} else := sprintf("%s, its Secrets and RBAC included", [namespace_text])
+
+namespace_text := sprintf("namespace %q", [review.namespace]) if {
+	review.namespace != ""
+} else := "the RoleBinding's namespace"

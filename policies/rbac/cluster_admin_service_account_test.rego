@@ -28,7 +28,8 @@ user(name) := {"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": 
 
 msg(kind, subject, reach) := sprintf("%s binds ClusterRole cluster-admin to %s: whoever holds its token (a compromised pod running as it, anyone who can read it) gets full control of %s; bind a Role or ClusterRole with only the verbs and resources it needs instead", [kind, subject, reach])
 
-group_msg(subject) := sprintf("ClusterRoleBinding binds ClusterRole cluster-admin to %s: whoever holds one of their tokens (a compromised pod running as one of them, anyone who can read one) gets full control of the whole cluster; bind a Role or ClusterRole with only the verbs and resources it needs instead", [subject])
+# group_msg(subjects) is the message for a group, or several subjects: "they".
+group_msg(subjects) := sprintf("ClusterRoleBinding binds ClusterRole cluster-admin to %s: whoever holds one of their tokens (a compromised pod running as one of them, anyone who can read one) gets full control of the whole cluster; bind a Role or ClusterRole with only the verbs and resources they need instead", [subjects])
 
 cluster_msg(subject) := msg("ClusterRoleBinding", subject, "the whole cluster")
 
@@ -70,17 +71,26 @@ test_fires_for_service_account_user_name if {
 	cluster_admin_service_account.findings == {{"msg": cluster_msg("User \"system:serviceaccount:ci:deployer\" (ServiceAccount \"deployer\" of namespace \"ci\")")}} with input as obj
 }
 
-test_fires_once_per_service_account_subject if {
+test_fires_once_naming_every_service_account_subject if {
 	obj := cluster_binding(cluster_admin, [
 		user("alice@example.com"),
 		sa("ci", "deployer"),
 		group("system:masters"),
 		sa("argo", "argocd-server"),
+		group("system:serviceaccounts:ci"),
 	])
-	cluster_admin_service_account.findings == {
-		{"msg": cluster_msg("ServiceAccount \"deployer\" of namespace \"ci\"")},
-		{"msg": cluster_msg("ServiceAccount \"argocd-server\" of namespace \"argo\"")},
-	} with input as obj
+	cluster_admin_service_account.findings == {{"msg": group_msg(`ServiceAccount "deployer" of namespace "ci", ServiceAccount "argocd-server" of namespace "argo" and Group "system:serviceaccounts:ci" (every ServiceAccount of namespace "ci")`)}} with input as obj
+}
+
+test_fires_once_for_a_subject_listed_twice if {
+	obj := cluster_binding(cluster_admin, [sa("ci", "deployer"), sa("ci", "deployer")])
+	cluster_admin_service_account.findings == {{"msg": cluster_msg(`ServiceAccount "deployer" of namespace "ci"`)}} with input as obj
+}
+
+test_fires_for_role_binding_without_namespace if {
+	# Not `namespace ""`: the RoleBinding and its subject are of the namespace it is applied to.
+	obj := json.remove(binding(cluster_admin, [{"kind": "ServiceAccount", "name": "deployer"}]), ["/metadata/namespace"])
+	cluster_admin_service_account.findings == {{"msg": msg("RoleBinding", `ServiceAccount "deployer" of the RoleBinding's namespace`, "the RoleBinding's namespace, its Secrets and RBAC included")}} with input as obj
 }
 
 test_fires_under_gatekeeper_review if {

@@ -4,24 +4,26 @@
 #   A rule of a Role or ClusterRole grants escalate or bind on roles or
 #   clusterroles (apiGroup rbac.authorization.k8s.io), or impersonate on
 #   users, groups, serviceaccounts (core group), uids or userextras
-#   (authentication.k8s.io); "*" in verbs, resources or apiGroups counts,
-#   as Kubernetes applies it. These verbs are RBAC's own escape hatches:
+#   (authentication.k8s.io), naming the verb and the resource explicitly:
+#   a "*" in verbs or resources is rbac-wildcard's finding, not this one's
+#   (one finding per wildcard), while "*" in apiGroups counts, the verb and
+#   the resource being named. These verbs are RBAC's own escape hatches:
 #   escalate lets the holder write a role with permissions it does not
 #   have, bind lets it bind a role it does not hold (to itself), and
 #   impersonate lets it act as any user, group or ServiceAccount, with
 #   their permissions. Whoever gets the token of a subject with one of them
 #   (a compromised CI job, operator or pod) can make itself cluster-admin
 #   in one request. resourceNames narrow the grant but do not remove it, so
-#   they are reported too: review them.
+#   they are reported too: review them. One finding per role names every
+#   rule of it that grants one of these verbs.
 # custom:
 #   id: rbac-escalation
 #   severity: high
 #   profile: baseline
 #   kinds: [ClusterRole, Role]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
-#     Remove escalate, bind and impersonate, and any "*" verb on roles,
-#     clusterroles, users, groups or serviceaccounts. Grant the subject the
+#     Remove escalate, bind and impersonate. Grant the subject the
 #     permissions themselves instead of the power to grant them; where a
 #     controller must create RoleBindings, limit bind to the roles it hands
 #     out with resourceNames and exempt that role with
@@ -29,13 +31,22 @@
 package prodready.rules.rbac_escalation
 
 import data.lib.prodready.rbac
+import data.lib.prodready.review
 
 findings contains {"msg": msg} if {
-	some i, rule in rbac.rules
-	granted := [verb | some verb in ["escalate", "bind", "impersonate"]; grants(rule, verb)]
-	count(granted) > 0
-	msg := sprintf("rules[%d] grants %s (%s) %s: %s; grant the permissions themselves, not the power to grant them", [i, concat(", ", granted), rbac.describe(rule), rbac.scope, concat(", and ", [effect[verb] | some verb in granted])])
+	causes := [sprintf("rules[%d] grants %s (%s)", [i, rbac.words(granted(rule)), rbac.describe(rule)]) |
+		some i, rule in rbac.rules
+		count(granted(rule)) > 0
+	]
+	count(causes) > 0
+	verbs := {verb | some rule in rbac.rules; some verb in granted(rule)}
+	effects := [effect[verb] | some verb in ["escalate", "bind", "impersonate"]; verb in verbs]
+	msg := sprintf("%s %s: %s; grant the permissions themselves, not the power to grant them, or, where a controller needs %s, limit %s with resourceNames to the roles or subjects concerned and exempt this %s (prodready.dev/exempt: rbac-escalation) with a reason", [rbac.words(causes), rbac.scope, concat(", and ", effects), pronoun(verbs), pronoun(verbs), review.kind])
 }
+
+pronoun(verbs) := "it" if {
+	count(verbs) == 1
+} else := "them"
 
 effect := {
 	"escalate": "escalate lets its holder write roles with permissions it does not have",
@@ -43,17 +54,22 @@ effect := {
 	"impersonate": "impersonate lets it act as other users, groups or ServiceAccounts",
 }
 
-# grants(rule, verb) is true when the rule allows verb on a resource the verb acts on.
+# granted(rule) are the escalation verbs rule names on a resource they act on.
+granted(rule) := [verb | some verb in ["escalate", "bind", "impersonate"]; grants(rule, verb)]
+
+# grants(rule, verb) is true when the rule names verb, and a resource the
+# verb acts on, explicitly: a "*" verb or resource is rbac-wildcard's
+# finding. "*" apiGroups count (the resource and the verb are named).
 grants(rule, verb) if {
 	verb in {"escalate", "bind"}
-	rbac.grants_verb(rule, verb)
+	rbac.lists_verb(rule, verb)
 	rbac.covers_group(rule, "rbac.authorization.k8s.io")
 	some resource in ["roles", "clusterroles"]
-	rbac.covers_resource(rule, resource)
+	rbac.lists_resource(rule, resource)
 }
 
 grants(rule, "impersonate") if {
-	rbac.grants_verb(rule, "impersonate")
+	rbac.lists_verb(rule, "impersonate")
 	some [group, resource] in [
 		["", "users"],
 		["", "groups"],
@@ -62,5 +78,5 @@ grants(rule, "impersonate") if {
 		["authentication.k8s.io", "userextras"],
 	]
 	rbac.covers_group(rule, group)
-	rbac.covers_resource(rule, resource)
+	rbac.lists_resource(rule, resource)
 }

@@ -20,16 +20,20 @@ cluster_scope := "in every namespace it is bound in (all of them through a Clust
 
 role_scope := "in namespace \"payments\""
 
-msg(i, verbs, what, scope) := sprintf("rules[%d] grants %s on secrets without resourceNames (%s): its holder reads every Secret %s, passwords, keys and tokens included; name the Secrets it needs in resourceNames, or mount them into the pods that use them", [i, verbs, what, scope])
+advice := "name the Secrets it needs in resourceNames, or mount them into the pods that use them; if it is a controller that must read Secrets it cannot name in advance, keep it and exempt it (prodready.dev/exempt: rbac-secrets-read) with a reason"
+
+cause(i, verbs, what) := sprintf("rules[%d] grants %s on secrets (%s)", [i, verbs, what])
+
+msg(causes, scope) := sprintf("%s without resourceNames: its holder reads every Secret %s, passwords, keys and tokens included; %s", [concat(" and ", causes), scope, advice])
 
 test_fires_for_get_list_watch if {
 	obj := role([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"]}])
-	rbac_secrets_read.findings == {{"msg": msg(0, "get, list, watch", "verbs [\"get\", \"list\", \"watch\"] on resources [\"secrets\"] of apiGroups [\"\"]", role_scope)}} with input as obj
+	rbac_secrets_read.findings == {{"msg": msg([cause(0, "get, list and watch", `verbs ["get", "list", "watch"] on resources ["secrets"] of apiGroups [""]`)], role_scope)}} with input as obj
 }
 
 test_fires_for_list_alone if {
 	obj := cluster_role([{"apiGroups": [""], "resources": ["configmaps", "secrets"], "verbs": ["list"]}])
-	rbac_secrets_read.findings == {{"msg": msg(0, "list", "verbs [\"list\"] on resources [\"configmaps\", \"secrets\"] of apiGroups [\"\"]", cluster_scope)}} with input as obj
+	rbac_secrets_read.findings == {{"msg": msg([cause(0, "list", `verbs ["list"] on resources ["configmaps", "secrets"] of apiGroups [""]`)], cluster_scope)}} with input as obj
 }
 
 test_fires_for_watch_alone if {
@@ -37,24 +41,31 @@ test_fires_for_watch_alone if {
 	count(rbac_secrets_read.findings) == 1 with input as obj
 }
 
-test_fires_for_wildcard_verbs if {
-	obj := role([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["*"]}])
-	rbac_secrets_read.findings == {{"msg": msg(0, "get, list, watch", "verbs [\"*\"] on resources [\"secrets\"] of apiGroups [\"\"]", role_scope)}} with input as obj
-}
-
-test_fires_for_wildcard_resources if {
-	obj := cluster_role([{"apiGroups": [""], "resources": ["*"], "verbs": ["get"]}])
-	rbac_secrets_read.findings == {{"msg": msg(0, "get", "verbs [\"get\"] on resources [\"*\"] of apiGroups [\"\"]", cluster_scope)}} with input as obj
+test_fires_for_role_without_namespace if {
+	# Not `namespace ""`: the Role applies in the namespace it is applied to.
+	obj := json.remove(role([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]}]), ["/metadata/namespace"])
+	rbac_secrets_read.findings == {{"msg": msg([cause(0, "get and list", `verbs ["get", "list"] on resources ["secrets"] of apiGroups [""]`)], "in its namespace")}} with input as obj
 }
 
 test_fires_for_wildcard_api_groups if {
+	# apiGroups "*" covers the core group, and secrets and get are named: this rule's finding.
 	obj := cluster_role([{"apiGroups": ["*"], "resources": ["secrets"], "verbs": ["get"]}])
-	count(rbac_secrets_read.findings) == 1 with input as obj
+	rbac_secrets_read.findings == {{"msg": msg([cause(0, "get", `verbs ["get"] on resources ["secrets"] of apiGroups ["*"]`)], cluster_scope)}} with input as obj
 }
 
-test_fires_for_wildcard_everything if {
-	obj := cluster_role([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])
-	rbac_secrets_read.findings == {{"msg": msg(0, "get, list, watch", "verbs [\"*\"] on resources [\"*\"] of apiGroups [\"*\"]", cluster_scope)}} with input as obj
+test_fires_for_named_verb_beside_a_wildcard if {
+	# get and secrets are named; the "*" beside them is rbac-wildcard's too.
+	obj := role([
+		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "*"]},
+		{"apiGroups": [""], "resources": ["secrets", "*"], "verbs": ["watch"]},
+	])
+	rbac_secrets_read.findings == {{"msg": msg(
+		[
+			cause(0, "get", `verbs ["get", "*"] on resources ["secrets"] of apiGroups [""]`),
+			cause(1, "watch", `verbs ["watch"] on resources ["secrets", "*"] of apiGroups [""]`),
+		],
+		role_scope,
+	)}} with input as obj
 }
 
 test_fires_with_empty_resource_names if {
@@ -62,16 +73,33 @@ test_fires_with_empty_resource_names if {
 	count(rbac_secrets_read.findings) == 1 with input as obj
 }
 
-test_fires_once_per_rule if {
+test_fires_once_naming_every_rule if {
 	obj := role([
 		{"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["tls"], "verbs": ["get"]},
 		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]},
 		{"apiGroups": ["", "apps"], "resources": ["secrets", "deployments"], "verbs": ["get", "update"]},
 	])
-	rbac_secrets_read.findings == {
-		{"msg": msg(1, "list", "verbs [\"list\"] on resources [\"secrets\"] of apiGroups [\"\"]", role_scope)},
-		{"msg": msg(2, "get", "verbs [\"get\", \"update\"] on resources [\"secrets\", \"deployments\"] of apiGroups [\"\", \"apps\"]", role_scope)},
-	} with input as obj
+	rbac_secrets_read.findings == {{"msg": msg(
+		[
+			cause(1, "list", `verbs ["list"] on resources ["secrets"] of apiGroups [""]`),
+			cause(2, "get", `verbs ["get", "update"] on resources ["secrets", "deployments"] of apiGroups ["", "apps"]`),
+		],
+		role_scope,
+	)}} with input as obj
+}
+
+test_fires_once_naming_three_rules if {
+	obj := cluster_role([
+		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]},
+		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]},
+		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["watch"]},
+	])
+	rbac_secrets_read.findings == {{"msg": sprintf("%s, %s and %s without resourceNames: its holder reads every Secret %s, passwords, keys and tokens included; %s", [
+		cause(0, "get", `verbs ["get"] on resources ["secrets"] of apiGroups [""]`),
+		cause(1, "list", `verbs ["list"] on resources ["secrets"] of apiGroups [""]`),
+		cause(2, "watch", `verbs ["watch"] on resources ["secrets"] of apiGroups [""]`),
+		cluster_scope, advice,
+	])}} with input as obj
 }
 
 test_fires_under_gatekeeper_review if {
@@ -81,6 +109,25 @@ test_fires_under_gatekeeper_review if {
 
 test_passes_with_resource_names if {
 	obj := role([{"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["payments-db", "stripe-api-key"], "verbs": ["get", "watch"]}])
+	count(rbac_secrets_read.findings) == 0 with input as obj
+}
+
+test_passes_for_wildcard_verbs if {
+	# rbac-wildcard's finding: one finding per wildcard.
+	obj := role([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["*"]}])
+	count(rbac_secrets_read.findings) == 0 with input as obj
+}
+
+test_passes_for_wildcard_resources if {
+	obj := cluster_role([
+		{"apiGroups": [""], "resources": ["*"], "verbs": ["get"]},
+		{"apiGroups": ["*"], "resources": ["*"], "verbs": ["list", "watch"]},
+	])
+	count(rbac_secrets_read.findings) == 0 with input as obj
+}
+
+test_passes_for_wildcard_everything if {
+	obj := cluster_role([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])
 	count(rbac_secrets_read.findings) == 0 with input as obj
 }
 

@@ -18,54 +18,108 @@ role(rules) := {
 
 cluster_scope := "in every namespace it is bound in (all of them through a ClusterRoleBinding)"
 
-msg(i, fields, what, grants, scope) := sprintf("rules[%d] has \"*\" in %s (%s): it grants %s %s; list only the verbs and resources it needs", [i, fields, what, grants, scope])
+advice := "list only the verbs and resources it needs, or, for a controller that truly needs them all (a GitOps deployer, a backup tool), keep it and exempt it (prodready.dev/exempt: rbac-wildcard) with a reason"
 
-every_verb := "every verb on these resources, delete, deletecollection and any verb added later included,"
+# cause(i, fields, what, grants) is one rule's part of the message.
+cause(i, fields, what, grants) := sprintf("rules[%d] (%s) has \"*\" in %s: it grants %s", [i, what, fields, grants])
 
-every_resource := "these verbs on every resource of these API groups, including resources installed later,"
+msg(causes, kind, scope) := sprintf("%s; holders of this %s get these permissions %s; %s", [concat("; ", causes), kind, scope, advice])
 
-everything := "every verb on every resource of these API groups, as cluster-admin does,"
+role_msg(causes) := msg(causes, "Role", "in namespace \"ci\"")
+
+cluster_msg(causes) := msg(causes, "ClusterRole", cluster_scope)
+
+every_verb := "every verb on these resources, delete, deletecollection and any verb added later included"
+
+every_resource := "these verbs on every resource of the API group listed, including resources installed later"
+
+everything := "every verb on every resource of every API group, as cluster-admin does"
 
 test_fires_for_wildcard_verbs if {
 	obj := role([{"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["*"]}])
-	rbac_wildcard.findings == {{"msg": msg(0, "verbs", "verbs [\"*\"] on resources [\"deployments\"] of apiGroups [\"apps\"]", every_verb, "in namespace \"ci\"")}} with input as obj
+	rbac_wildcard.findings == {{"msg": role_msg([cause(0, "verbs", `verbs ["*"] on resources ["deployments"] of apiGroups ["apps"]`, every_verb)])}} with input as obj
 }
 
 test_fires_for_wildcard_resources if {
 	obj := cluster_role([{"apiGroups": ["apps"], "resources": ["*"], "verbs": ["get", "list"]}])
-	rbac_wildcard.findings == {{"msg": msg(0, "resources", "verbs [\"get\", \"list\"] on resources [\"*\"] of apiGroups [\"apps\"]", every_resource, cluster_scope)}} with input as obj
+	rbac_wildcard.findings == {{"msg": cluster_msg([cause(0, "resources", `verbs ["get", "list"] on resources ["*"] of apiGroups ["apps"]`, every_resource)])}} with input as obj
+}
+
+test_fires_for_wildcard_resources_of_several_groups if {
+	obj := cluster_role([{"apiGroups": ["apps", "batch"], "resources": ["*"], "verbs": ["get"]}])
+	rbac_wildcard.findings == {{"msg": cluster_msg([cause(0, "resources", `verbs ["get"] on resources ["*"] of apiGroups ["apps", "batch"]`, "these verbs on every resource of the API groups listed, including resources installed later")])}} with input as obj
+}
+
+test_fires_for_wildcard_resources_of_every_group if {
+	obj := cluster_role([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list"]}])
+	rbac_wildcard.findings == {{"msg": cluster_msg([cause(0, "resources", `verbs ["get", "list"] on resources ["*"] of apiGroups ["*"]`, "these verbs on every resource of every API group, including resources installed later")])}} with input as obj
 }
 
 test_fires_for_wildcard_verbs_and_resources if {
 	obj := cluster_role([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])
-	rbac_wildcard.findings == {{"msg": msg(0, "verbs and resources", "verbs [\"*\"] on resources [\"*\"] of apiGroups [\"*\"]", everything, cluster_scope)}} with input as obj
+	rbac_wildcard.findings == {{"msg": cluster_msg([cause(0, "verbs and resources", `verbs ["*"] on resources ["*"] of apiGroups ["*"]`, everything)])}} with input as obj
+}
+
+test_fires_for_wildcard_verbs_and_resources_of_one_group if {
+	# Everything of one API group is not cluster-admin.
+	obj := cluster_role([{"apiGroups": ["metrics.k8s.io"], "resources": ["*"], "verbs": ["*"]}])
+	rbac_wildcard.findings == {{"msg": cluster_msg([cause(0, "verbs and resources", `verbs ["*"] on resources ["*"] of apiGroups ["metrics.k8s.io"]`, "every verb on every resource of the API group listed")])}} with input as obj
 }
 
 test_fires_for_wildcard_among_verbs if {
 	obj := role([{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get", "*"]}])
-	rbac_wildcard.findings == {{"msg": msg(0, "verbs", "verbs [\"get\", \"*\"] on resources [\"configmaps\"] of apiGroups [\"\"]", every_verb, "in namespace \"ci\"")}} with input as obj
+	rbac_wildcard.findings == {{"msg": role_msg([cause(0, "verbs", `verbs ["get", "*"] on resources ["configmaps"] of apiGroups [""]`, every_verb)])}} with input as obj
 }
 
 test_fires_for_wildcard_verbs_on_non_resource_urls if {
+	# URLs are not namespaced: no "in every namespace".
 	obj := cluster_role([{"nonResourceURLs": ["/metrics"], "verbs": ["*"]}])
-	rbac_wildcard.findings == {{"msg": msg(0, "verbs", "verbs [\"*\"] on nonResourceURLs [\"/metrics\"]", every_verb, cluster_scope)}} with input as obj
+	rbac_wildcard.findings == {{"msg": sprintf("%s; %s", [cause(0, "verbs", `verbs ["*"] on nonResourceURLs ["/metrics"]`, "every HTTP verb on these URLs of the API server"), advice])}} with input as obj
 }
 
 test_fires_with_resource_names if {
 	obj := role([{"apiGroups": ["apps"], "resources": ["deployments"], "resourceNames": ["api"], "verbs": ["*"]}])
-	rbac_wildcard.findings == {{"msg": msg(0, "verbs", "verbs [\"*\"] on resources [\"deployments\"] of apiGroups [\"apps\"] (resourceNames [\"api\"])", every_verb, "in namespace \"ci\"")}} with input as obj
+	rbac_wildcard.findings == {{"msg": role_msg([cause(0, "verbs", `verbs ["*"] on resources ["deployments"] of apiGroups ["apps"] (resourceNames ["api"])`, every_verb)])}} with input as obj
 }
 
-test_fires_once_per_rule_with_its_index if {
+test_fires_for_role_without_namespace if {
+	# A Role applied with kubectl -n or helm --namespace has no metadata.namespace.
+	obj := json.remove(role([{"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["*"]}]), ["/metadata/namespace"])
+	rbac_wildcard.findings == {{"msg": msg([cause(0, "verbs", `verbs ["*"] on resources ["deployments"] of apiGroups ["apps"]`, every_verb)], "Role", "in its namespace")}} with input as obj
+}
+
+test_fires_once_naming_every_rule_with_a_wildcard if {
 	obj := role([
 		{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
 		{"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["*"]},
 		{"apiGroups": ["batch"], "resources": ["*"], "verbs": ["create"]},
 	])
-	rbac_wildcard.findings == {
-		{"msg": msg(1, "verbs", "verbs [\"*\"] on resources [\"deployments\"] of apiGroups [\"apps\"]", every_verb, "in namespace \"ci\"")},
-		{"msg": msg(2, "resources", "verbs [\"create\"] on resources [\"*\"] of apiGroups [\"batch\"]", every_resource, "in namespace \"ci\"")},
-	} with input as obj
+	rbac_wildcard.findings == {{"msg": role_msg([
+		cause(1, "verbs", `verbs ["*"] on resources ["deployments"] of apiGroups ["apps"]`, every_verb),
+		cause(2, "resources", `verbs ["create"] on resources ["*"] of apiGroups ["batch"]`, every_resource),
+	])}} with input as obj
+}
+
+test_fires_once_naming_rules_with_the_same_wildcard_together if {
+	obj := cluster_role([
+		{"apiGroups": ["monitoring.coreos.com"], "resources": ["prometheuses"], "verbs": ["*"]},
+		{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]},
+		{"apiGroups": ["apps"], "resources": ["statefulsets"], "verbs": ["*"]},
+		{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
+		{"nonResourceURLs": ["*"], "verbs": ["*"]},
+		{"apiGroups": [""], "resources": ["configmaps", "secrets"], "verbs": ["*"]},
+	])
+	together := sprintf("rules[0] (%s), rules[2] (%s) and rules[5] (%s) have \"*\" in verbs: they grant %s", [
+		`verbs ["*"] on resources ["prometheuses"] of apiGroups ["monitoring.coreos.com"]`,
+		`verbs ["*"] on resources ["statefulsets"] of apiGroups ["apps"]`,
+		`verbs ["*"] on resources ["configmaps", "secrets"] of apiGroups [""]`,
+		every_verb,
+	])
+	rbac_wildcard.findings == {{"msg": cluster_msg([
+		together,
+		cause(3, "verbs and resources", `verbs ["*"] on resources ["*"] of apiGroups ["*"]`, everything),
+		cause(4, "verbs", `verbs ["*"] on nonResourceURLs ["*"]`, "every HTTP verb on these URLs of the API server"),
+	])}} with input as obj
 }
 
 test_fires_for_aggregated_role_with_rules if {

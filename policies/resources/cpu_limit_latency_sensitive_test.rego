@@ -43,7 +43,9 @@ unlimited(name) := {
 
 annotation_reason := "prodready.dev/workload-class: latency-sensitive"
 
-port_reason(kind) := sprintf("a long-running %s that declares a port; annotate it prodready.dev/workload-class: batch if nothing waits on it", [kind])
+port_reason(kind) := serving_reason(kind, "port 8080 (http)")
+
+serving_reason(kind, ports) := sprintf("a long-running %s serving %s; annotate it prodready.dev/workload-class: batch if nothing waits on it", [kind, ports])
 
 msg(name, limit, reason, request) := sprintf(
 	"container %q has limits.cpu %v in a latency-sensitive workload (%s): once its threads use up that quota within a 100ms CFS period the kernel throttles them until the next one, even on an idle node, adding tail latency; remove limits.cpu and keep requests.cpu %v",
@@ -53,7 +55,7 @@ msg(name, limit, reason, request) := sprintf(
 test_fires_for_port_declaring_deployment if {
 	result := cpu_limit_latency_sensitive.findings with input as deployment([server("api")])
 	result == {{
-		"msg": "container \"api\" has limits.cpu 1 in a latency-sensitive workload (a long-running Deployment that declares a port; annotate it prodready.dev/workload-class: batch if nothing waits on it): once its threads use up that quota within a 100ms CFS period the kernel throttles them until the next one, even on an idle node, adding tail latency; remove limits.cpu and keep requests.cpu 500m",
+		"msg": "container \"api\" has limits.cpu 1 in a latency-sensitive workload (a long-running Deployment serving port 8080 (http); annotate it prodready.dev/workload-class: batch if nothing waits on it): once its threads use up that quota within a 100ms CFS period the kernel throttles them until the next one, even on an idle node, adding tail latency; remove limits.cpu and keep requests.cpu 500m",
 		"container": "api", "field": ["resources", "limits", "cpu"],
 	}}
 }
@@ -106,8 +108,8 @@ test_fires_for_every_limited_container_of_a_port_declaring_workload if {
 	obj := deployment([server("api"), worker("sidecar"), unlimited("metrics")])
 	result := cpu_limit_latency_sensitive.findings with input as obj
 	result == {
-		{"msg": msg("api", "1", port_reason("Deployment"), "500m"), "container": "api", "field": ["resources", "limits", "cpu"]},
-		{"msg": msg("sidecar", "2", port_reason("Deployment"), "250m"), "container": "sidecar", "field": ["resources", "limits", "cpu"]},
+		{"msg": msg("api", "1", serving_reason("Deployment", "port 8080 (http), port 9090"), "500m"), "container": "api", "field": ["resources", "limits", "cpu"]},
+		{"msg": msg("sidecar", "2", serving_reason("Deployment", "port 8080 (http), port 9090"), "250m"), "container": "sidecar", "field": ["resources", "limits", "cpu"]},
 	}
 }
 
@@ -115,7 +117,7 @@ test_fires_for_limit_only_container if {
 	obj := deployment([{"name": "api", "ports": [{"containerPort": 80}], "resources": {"limits": {"cpu": "500m", "memory": "1Gi"}}}])
 	result := cpu_limit_latency_sensitive.findings with input as obj
 	result == {{
-		"msg": "container \"api\" has limits.cpu 500m in a latency-sensitive workload (a long-running Deployment that declares a port; annotate it prodready.dev/workload-class: batch if nothing waits on it): once its threads use up that quota within a 100ms CFS period the kernel throttles them until the next one, even on an idle node, adding tail latency; move 500m from limits.cpu to requests.cpu (without a request Kubernetes copies the limit, so dropping the limit alone leaves no request)",
+		"msg": "container \"api\" has limits.cpu 500m in a latency-sensitive workload (a long-running Deployment serving port 80; annotate it prodready.dev/workload-class: batch if nothing waits on it): once its threads use up that quota within a 100ms CFS period the kernel throttles them until the next one, even on an idle node, adding tail latency; move 500m from limits.cpu to requests.cpu (without a request Kubernetes copies the limit, so dropping the limit alone leaves no request)",
 		"container": "api", "field": ["resources", "limits", "cpu"],
 	}}
 }
@@ -205,4 +207,34 @@ test_skips_helm_test_pod if {
 		"spec": {"containers": [server("c")]},
 	}
 	count(cpu_limit_latency_sensitive.findings) == 0 with input as pod
+}
+
+test_passes_when_every_port_is_for_metrics_or_health if {
+	# Scraped and probed, not waited on by anyone's request.
+	ports := [{"name": "metrics", "containerPort": 9090}, {"name": "http-metrics", "containerPort": 9091}, {"name": "health", "containerPort": 8081}, {"name": "profiling", "containerPort": 8008}, {"name": "probes", "containerPort": 8080}]
+	obj := deployment([json.patch(server("exporter"), [{"op": "replace", "path": "/ports", "value": ports}])])
+	count(cpu_limit_latency_sensitive.findings) == 0 with input as obj
+}
+
+test_names_only_the_serving_ports if {
+	ports := [{"name": "metrics", "containerPort": 9090}, {"name": "http1", "containerPort": 8012}]
+	obj := deployment([json.patch(server("activator"), [{"op": "replace", "path": "/ports", "value": ports}])])
+	cpu_limit_latency_sensitive.findings == {{"msg": msg("activator", "1", serving_reason("Deployment", "port 8012 (http1)"), "500m"), "container": "activator", "field": ["resources", "limits", "cpu"]}} with input as obj
+}
+
+controller(args, ports) := deployment([json.patch(server("manager"), [
+	{"op": "add", "path": "/args", "value": args},
+	{"op": "replace", "path": "/ports", "value": ports},
+])])
+
+test_passes_for_a_leader_elected_controller if {
+	# A control loop: nothing waits on its answers.
+	obj := controller(["--leader-elect", "--metrics-bind-address=:8080"], [{"name": "http", "containerPort": 8080}])
+	count(cpu_limit_latency_sensitive.findings) == 0 with input as obj
+}
+
+test_fires_for_a_leader_elected_controller_serving_a_webhook if {
+	# The API server waits on its admission webhook.
+	obj := controller(["--leader-elect"], [{"name": "webhook-server", "containerPort": 9443}])
+	cpu_limit_latency_sensitive.findings == {{"msg": msg("manager", "1", serving_reason("Deployment", "port 9443 (webhook-server)"), "500m"), "container": "manager", "field": ["resources", "limits", "cpu"]}} with input as obj
 }

@@ -12,7 +12,7 @@
 #   severity: medium
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
-#   version: 1.0.0
+#   version: 1.0.1
 #   remediation: |
 #     Set resources.requests.cpu to the container's typical usage (for example
 #     the p95 of rate(container_cpu_usage_seconds_total[5m]) over a busy day).
@@ -23,7 +23,7 @@ import data.lib.prodready.resources
 import data.lib.prodready.workload
 
 findings contains {
-	"msg": sprintf("container %q has no CPU request or limit: the scheduler counts it as using no CPU and, under contention, it gets the minimum CPU share and starves; set resources.requests.cpu to its typical usage", [container.name]),
+	"msg": sprintf("%s has no CPU request or limit: the scheduler counts it as using no CPU and, under contention, it gets the minimum CPU share and starves; set resources.requests.cpu to its typical usage", [resources.label(container)]),
 	"container": container.name,
 	"field": ["resources"],
 } if {

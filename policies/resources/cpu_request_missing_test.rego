@@ -14,7 +14,9 @@ with_init_containers(obj, init_containers) := json.patch(obj, [{
 	"value": init_containers,
 }])
 
-msg(name) := sprintf("container %q has no CPU request or limit: the scheduler counts it as using no CPU and, under contention, it gets the minimum CPU share and starves; set resources.requests.cpu to its typical usage", [name])
+msg(name) := label_msg(sprintf("container %q", [name]))
+
+label_msg(label) := sprintf("%s has no CPU request or limit: the scheduler counts it as using no CPU and, under contention, it gets the minimum CPU share and starves; set resources.requests.cpu to its typical usage", [label])
 
 test_fires_without_requests_or_limits if {
 	result := cpu_request_missing.findings with input as deployment([{"name": "app", "image": "app:1"}])
@@ -34,14 +36,20 @@ test_fires_for_null_cpu_request if {
 test_fires_for_init_container if {
 	obj := with_init_containers(deployment([{"name": "app", "resources": {"requests": {"cpu": "100m"}}}]), [{"name": "migrate"}])
 	result := cpu_request_missing.findings with input as obj
-	result == {{"msg": msg("migrate"), "container": "migrate", "field": ["resources"]}}
+	result == {{
+		"msg": "initContainer \"migrate\" has no CPU request or limit: the scheduler counts it as using no CPU and, under contention, it gets the minimum CPU share and starves; set resources.requests.cpu to its typical usage",
+		"container": "migrate", "field": ["resources"],
+	}}
 }
 
 test_fires_once_per_container if {
 	obj := with_init_containers(deployment([{"name": "app"}, {"name": "sidecar"}]), [{"name": "migrate"}])
 	result := cpu_request_missing.findings with input as obj
-	{f.container | some f in result} == {"app", "sidecar", "migrate"}
-	count(result) == 3
+	result == {
+		{"msg": msg("app"), "container": "app", "field": ["resources"]},
+		{"msg": msg("sidecar"), "container": "sidecar", "field": ["resources"]},
+		{"msg": label_msg("initContainer \"migrate\""), "container": "migrate", "field": ["resources"]},
+	}
 }
 
 test_fires_on_batch_workloads if {

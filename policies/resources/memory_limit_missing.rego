@@ -16,7 +16,7 @@
 #   severity: medium
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
-#   version: 1.0.0
+#   version: 1.0.1
 #   remediation: |
 #     Set resources.limits.memory with headroom above the request: at least
 #     1.5x requests.memory (what memory-limit-no-headroom checks), sized from
@@ -33,7 +33,7 @@ findings contains {"msg": msg, "container": container.name, "field": ["resources
 	some container in workload.containers
 	not resources.has_limit(container, "memory")
 	not limit_range_default
-	msg := sprintf("container %q has no memory limit%s: a leak or spike grows until the node runs short of memory and the kubelet evicts, or the kernel OOM-kills, pods that stayed within their requests; set resources.limits.memory to at least 1.5x the request", [container.name, request_text(container)])
+	msg := sprintf("container %q has no memory limit%s: a leak or spike grows until the node runs short of memory and the kubelet evicts, or the kernel OOM-kills, pods that stayed within their requests; %s", [container.name, request_text(container), advice(container)])
 }
 
 request_text(container) := sprintf(" (request %v)", [container.resources.requests.memory]) if {
@@ -41,6 +41,10 @@ request_text(container) := sprintf(" (request %v)", [container.resources.request
 }
 
 request_text(container) := "" if not resources.has_request(container, "memory")
+
+advice(container) := "set resources.limits.memory to at least 1.5x the request" if {
+	resources.has_request(container, "memory")
+} else := "set resources.requests.memory to its steady-state working set and resources.limits.memory to at least 1.5x that"
 
 # limit_range_default is true when a LimitRange of the workload's namespace
 # gives containers a default memory limit. Kubernetes defaults a Container

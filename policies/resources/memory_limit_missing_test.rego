@@ -14,7 +14,7 @@ with_init_containers(obj, init_containers) := json.patch(obj, [{
 	"value": init_containers,
 }])
 
-msg(name) := sprintf("container %q has no memory limit: a leak or spike grows until the node runs short of memory and the kubelet evicts, or the kernel OOM-kills, pods that stayed within their requests; set resources.limits.memory to at least 1.5x the request", [name])
+msg(name) := sprintf("container %q has no memory limit: a leak or spike grows until the node runs short of memory and the kubelet evicts, or the kernel OOM-kills, pods that stayed within their requests; set resources.requests.memory to its steady-state working set and resources.limits.memory to at least 1.5x that", [name])
 
 msg_with_request(name, request) := sprintf("container %q has no memory limit (request %s): a leak or spike grows until the node runs short of memory and the kubelet evicts, or the kernel OOM-kills, pods that stayed within their requests; set resources.limits.memory to at least 1.5x the request", [name, request])
 

@@ -8,13 +8,15 @@
 #   the kernel OOM-kills it. With no room between the two, the first spike
 #   (a traffic burst, a garbage collection, a cache warming up, a large
 #   response) is an OOMKill, and the restarts that follow shed load onto the
-#   other replicas, which then spike and die the same way.
+#   other replicas, which then spike and die the same way. A limit below the
+#   request is request-exceeds-limit's finding (the API server rejects it),
+#   not this rule's.
 # custom:
 #   id: memory-limit-no-headroom
 #   severity: medium
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
-#   version: 1.0.0
+#   version: 1.1.0
 #   parameters:
 #     minRatio:
 #       type: number
@@ -39,19 +41,20 @@ findings contains {"msg": msg, "container": container.name, "field": ["resources
 	limit := resources.limit(container, "memory")
 	request := resources.request(container, "memory")
 	request > 0
+	limit >= request
 	limit < min_ratio * request
 	ratio := ratio_text(limit, request)
 	msg := message(container, ratio, min_ratio)
 }
 
 message(container, ratio, min_ratio) := sprintf(
-	"container %q memory limit %v is %sx its request %v; below %vx, a spike past the request is OOMKilled instead of absorbed: raise limits.memory to at least %vx the request",
-	[container.name, container.resources.limits.memory, ratio, container.resources.requests.memory, min_ratio, min_ratio],
+	"%s memory limit %v is %sx its request %v; below %vx, a spike past the request is OOMKilled instead of absorbed: raise limits.memory to at least %vx the request",
+	[resources.label(container), container.resources.limits.memory, ratio, container.resources.requests.memory, min_ratio, min_ratio],
 ) if resources.has_request(container, "memory")
 
 message(container, ratio, min_ratio) := sprintf(
-	"container %q memory limit %v is %sx its request (no requests.memory, so Kubernetes sets the request to the limit); below %vx, a spike past the request is OOMKilled instead of absorbed: set requests.memory to the steady-state working set and limits.memory to at least %vx that",
-	[container.name, container.resources.limits.memory, ratio, min_ratio, min_ratio],
+	"%s memory limit %v is %sx its request (no requests.memory, so Kubernetes sets the request to the limit); below %vx, a spike past the request is OOMKilled instead of absorbed: set requests.memory to the steady-state working set and limits.memory to at least %vx that",
+	[resources.label(container), container.resources.limits.memory, ratio, min_ratio, min_ratio],
 ) if not resources.has_request(container, "memory")
 
 # ratio_text is limit / request rounded down to one decimal ("1.0", "1.4"),

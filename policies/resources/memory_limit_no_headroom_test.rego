@@ -75,13 +75,19 @@ test_fires_with_numeric_quantities if {
 test_fires_for_init_container if {
 	obj := with_init_containers(deployment([memory("api", "512Mi", "1Gi")]), [memory("migrate", "256Mi", "256Mi")])
 	result := memory_limit_no_headroom.findings with input as obj
-	result == {{"msg": msg("migrate", "256Mi", "1.0", "256Mi", 1.5), "container": "migrate", "field": ["resources", "limits", "memory"]}}
+	result == {{
+		"msg": "initContainer \"migrate\" memory limit 256Mi is 1.0x its request 256Mi; below 1.5x, a spike past the request is OOMKilled instead of absorbed: raise limits.memory to at least 1.5x the request",
+		"container": "migrate", "field": ["resources", "limits", "memory"],
+	}}
 }
 
 test_fires_for_limit_only_init_container if {
 	obj := with_init_containers(deployment([memory("api", "512Mi", "1Gi")]), [limit_only("migrate", "256Mi")])
 	result := memory_limit_no_headroom.findings with input as obj
-	result == {{"msg": implicit_msg("migrate", "256Mi", 1.5), "container": "migrate", "field": ["resources", "limits", "memory"]}}
+	result == {{
+		"msg": "initContainer \"migrate\" memory limit 256Mi is 1.0x its request (no requests.memory, so Kubernetes sets the request to the limit); below 1.5x, a spike past the request is OOMKilled instead of absorbed: set requests.memory to the steady-state working set and limits.memory to at least 1.5x that",
+		"container": "migrate", "field": ["resources", "limits", "memory"],
+	}}
 }
 
 test_fires_for_each_container if {
@@ -127,6 +133,20 @@ test_passes_with_unparseable_quantities if {
 	count(memory_limit_no_headroom.findings) == 0 with input as deployment([memory("api", "512Mi", "lots")])
 	count(memory_limit_no_headroom.findings) == 0 with input as deployment([memory("api", "512MB", "512Mi")])
 	count(memory_limit_no_headroom.findings) == 0 with input as deployment([limit_only("api", "1 Gi")])
+}
+
+test_passes_when_limit_is_below_request if {
+	# The API server rejects it: request-exceeds-limit's finding, not this rule's.
+	count(memory_limit_no_headroom.findings) == 0 with input as deployment([memory("api", "1Gi", "512Mi")])
+	count(memory_limit_no_headroom.findings) == 0 with input as deployment([memory("api", "1Gi", "1000Mi")])
+	obj := with_init_containers(deployment([memory("api", "512Mi", "1Gi")]), [memory("migrate", "512Mi", "256Mi")])
+	count(memory_limit_no_headroom.findings) == 0 with input as obj
+}
+
+test_fires_just_at_request if {
+	# The limit equals the request to the byte, written in other units: not below it.
+	result := memory_limit_no_headroom.findings with input as deployment([memory("api", "1000Mi", "1048576000")])
+	result == {{"msg": msg("api", "1048576000", "1.0", "1000Mi", 1.5), "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_passes_with_zero_request if {

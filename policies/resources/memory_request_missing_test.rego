@@ -9,9 +9,31 @@ deployment(containers) := {
 	"spec": {"template": {"spec": {"containers": containers}}},
 }
 
+burstable_msg(label, size) := sprintf("%s has no memory request or limit: the scheduler leaves its memory out of the pod's request, so the pod can land on a node without room for it, and under node memory pressure the kubelet evicts first the pods using more than they requested; set resources.requests.memory to %s", [label, size])
+
 test_fires_without_requests_or_limits if {
 	result := memory_request_missing.findings with input as deployment([{"name": "app", "image": "app:1"}])
-	result == {{"msg": "container \"app\" has no memory request or limit: it is BestEffort and evicted first under memory pressure", "container": "app", "field": ["resources"]}}
+	result == {{
+		"msg": "container \"app\" has no memory request or limit, nor a CPU one: the pod is BestEffort, placed as if it used no memory and among the first evicted under node memory pressure; set resources.requests.memory to its steady-state working set",
+		"container": "app", "field": ["resources"],
+	}}
+}
+
+test_names_best_effort_pod_of_several_containers if {
+	result := memory_request_missing.findings with input as deployment([{"name": "app"}, {"name": "proxy"}])
+	msg := "has no memory request or limit, and no container of the pod has a CPU or memory request: the pod is BestEffort, placed as if it used no memory and among the first evicted under node memory pressure; set resources.requests.memory to its steady-state working set"
+	result == {
+		{"msg": concat(" ", ["container \"app\"", msg]), "container": "app", "field": ["resources"]},
+		{"msg": concat(" ", ["container \"proxy\"", msg]), "container": "proxy", "field": ["resources"]},
+	}
+}
+
+test_does_not_call_a_pod_with_requests_best_effort if {
+	# The CPU request makes the pod Burstable.
+	result := memory_request_missing.findings with input as deployment([{"name": "app", "resources": {"requests": {"cpu": "100m"}}}])
+	result == {{"msg": burstable_msg("container \"app\"", "its steady-state working set"), "container": "app", "field": ["resources"]}}
+	sibling := deployment([{"name": "app"}, {"name": "proxy", "resources": {"limits": {"memory": "128Mi"}}}])
+	memory_request_missing.findings == {{"msg": burstable_msg("container \"app\"", "its steady-state working set"), "container": "app", "field": ["resources"]}} with input as sibling
 }
 
 test_fires_for_cpu_only_requests if {
@@ -24,7 +46,16 @@ test_fires_for_init_container if {
 		"value": [{"name": "migrate"}],
 	}])
 	result := memory_request_missing.findings with input as obj
-	{f.container | some f in result} == {"migrate"}
+	result == {{"msg": burstable_msg("initContainer \"migrate\"", "the most it uses while it runs"), "container": "migrate", "field": ["resources"]}}
+}
+
+test_native_sidecar_is_sized_like_an_app_container if {
+	obj := json.patch(deployment([{"name": "app", "resources": {"requests": {"memory": "1Gi"}}}]), [{
+		"op": "add", "path": "/spec/template/spec/initContainers",
+		"value": [{"name": "proxy", "restartPolicy": "Always"}],
+	}])
+	result := memory_request_missing.findings with input as obj
+	result == {{"msg": burstable_msg("initContainer \"proxy\"", "its steady-state working set"), "container": "proxy", "field": ["resources"]}}
 }
 
 test_fires_on_cronjob_template if {
@@ -85,7 +116,7 @@ test_fires_on_argo_rollout if {
 
 test_points_at_the_resources if {
 	memory_request_missing.findings == {{
-		"msg": "container \"app\" has no memory request or limit: it is BestEffort and evicted first under memory pressure",
+		"msg": burstable_msg("container \"app\"", "its steady-state working set"),
 		"container": "app",
 		"field": ["resources"],
 	}} with input as deployment([{"name": "app", "resources": {"requests": {"cpu": "100m"}}}])

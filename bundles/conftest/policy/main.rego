@@ -37,6 +37,14 @@ rules := {
 		"enforcement": "warn",
 		"looks_up": [],
 	},
+	"hpa_duplicate_target": {
+		"id": "hpa-duplicate-target",
+		"severity": "high",
+		"enforcement": "deny",
+		"looks_up": [
+			"HorizontalPodAutoscaler",
+		],
+	},
 	"hpa_min_equals_max": {
 		"id": "hpa-min-equals-max",
 		"severity": "low",
@@ -203,8 +211,10 @@ rules := {
 		"severity": "high",
 		"enforcement": "deny",
 		"looks_up": [
+			"Deployment",
 			"HorizontalPodAutoscaler",
 			"PodDisruptionBudget",
+			"Rollout",
 			"ScaledObject",
 		],
 	},
@@ -239,7 +249,9 @@ rules := {
 		"severity": "medium",
 		"enforcement": "warn",
 		"looks_up": [
+			"Deployment",
 			"HorizontalPodAutoscaler",
+			"Rollout",
 			"ScaledObject",
 		],
 	},
@@ -279,8 +291,15 @@ rules := {
 		"enforcement": "warn",
 		"looks_up": [
 			"HorizontalPodAutoscaler",
+			"Rollout",
 			"ScaledObject",
 		],
+	},
+	"request_exceeds_limit": {
+		"id": "request-exceeds-limit",
+		"severity": "high",
+		"enforcement": "deny",
+		"looks_up": [],
 	},
 	"rollout_unavailable_all": {
 		"id": "rollout-unavailable-all",
@@ -308,14 +327,18 @@ rules := {
 		"id": "service-account-cluster-binding",
 		"severity": "medium",
 		"enforcement": "warn",
-		"looks_up": [],
+		"looks_up": [
+			"ClusterRole",
+		],
 	},
 	"single_replica": {
 		"id": "single-replica",
 		"severity": "medium",
 		"enforcement": "warn",
 		"looks_up": [
+			"Deployment",
 			"HorizontalPodAutoscaler",
+			"Rollout",
 			"ScaledObject",
 		],
 	},
@@ -362,7 +385,7 @@ rules := {
 }
 
 # reporters are, by kind, the packages of the rules that report on it.
-reporters := {"ClusterRole": ["rbac_escalation", "rbac_secrets_read", "rbac_wildcard"], "ClusterRoleBinding": ["cluster_admin_service_account", "service_account_cluster_binding"], "CronJob": ["cpu_request_missing", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "DaemonSet": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "secret_env_not_reloadable", "secret_subpath_not_reloadable", "slow_start_without_startup_probe", "spot_without_graceful_termination", "spread_selector_mismatch"], "Deployment": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "rollout_unavailable_all", "secret_env_not_reloadable", "secret_subpath_not_reloadable", "single_replica", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "HorizontalPodAutoscaler": ["hpa_min_equals_max", "hpa_min_replicas_low", "hpa_scale_down_unstable", "hpa_target_missing", "hpa_utilization_without_requests", "keda_hpa_conflict"], "Job": ["cpu_request_missing", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "Pod": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "PodDisruptionBudget": ["pdb_absolute_with_autoscaling", "pdb_blocks_drain", "pdb_selector_matches_nothing"], "ReplicaSet": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "ReplicationController": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "Role": ["rbac_escalation", "rbac_secrets_read", "rbac_wildcard"], "RoleBinding": ["cluster_admin_service_account"], "Rollout": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "secret_env_not_reloadable", "secret_subpath_not_reloadable", "single_replica", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "ScaledObject": ["keda_cooldown_short"], "StatefulSet": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "secret_env_not_reloadable", "secret_subpath_not_reloadable", "single_replica", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "VerticalPodAutoscaler": ["hpa_vpa_conflict", "vpa_bounds_missing"]}
+reporters := {"ClusterRole": ["rbac_escalation", "rbac_secrets_read", "rbac_wildcard"], "ClusterRoleBinding": ["cluster_admin_service_account", "service_account_cluster_binding"], "CronJob": ["cpu_request_missing", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "request_exceeds_limit", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "DaemonSet": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "request_exceeds_limit", "secret_env_not_reloadable", "secret_subpath_not_reloadable", "slow_start_without_startup_probe", "spot_without_graceful_termination", "spread_selector_mismatch"], "Deployment": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "request_exceeds_limit", "rollout_unavailable_all", "secret_env_not_reloadable", "secret_subpath_not_reloadable", "single_replica", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "HorizontalPodAutoscaler": ["hpa_duplicate_target", "hpa_min_equals_max", "hpa_min_replicas_low", "hpa_scale_down_unstable", "hpa_target_missing", "hpa_utilization_without_requests", "keda_hpa_conflict"], "Job": ["cpu_request_missing", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "request_exceeds_limit", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "Pod": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "request_exceeds_limit", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "PodDisruptionBudget": ["pdb_absolute_with_autoscaling", "pdb_blocks_drain", "pdb_selector_matches_nothing"], "ReplicaSet": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "request_exceeds_limit", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "ReplicationController": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "request_exceeds_limit", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "Role": ["rbac_escalation", "rbac_secrets_read", "rbac_wildcard"], "RoleBinding": ["cluster_admin_service_account"], "Rollout": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "request_exceeds_limit", "secret_env_not_reloadable", "secret_subpath_not_reloadable", "single_replica", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "ScaledObject": ["keda_cooldown_short"], "StatefulSet": ["cpu_limit_latency_sensitive", "cpu_request_missing", "liveness_checks_dependencies", "liveness_equals_readiness", "liveness_probe_missing", "liveness_too_aggressive", "memory_limit_missing", "memory_limit_no_headroom", "memory_request_missing", "pdb_missing", "pod_spread_missing", "probe_timeout_exceeds_period", "readiness_probe_missing", "replicas_with_autoscaler", "request_exceeds_limit", "secret_env_not_reloadable", "secret_subpath_not_reloadable", "single_replica", "slow_start_without_startup_probe", "spot_without_fallback", "spot_without_graceful_termination", "spread_selector_mismatch"], "VerticalPodAutoscaler": ["hpa_vpa_conflict", "vpa_bounds_missing"]}
 
 # cluster_scoped_kinds are filed under data.inventory.cluster, the other
 # kinds under data.inventory.namespace, as the SDK and Gatekeeper file them.
@@ -396,10 +419,18 @@ documents := [entry.contents | some entry in input] if {
 	combined
 } else := [input]
 
+# paths are the files of the documents, in the same order ("" without --combine).
+paths := [entry.path | some entry in input] if {
+	combined
+} else := [""]
+
 # objects are the Kubernetes objects of the input, in input order, List
 # items in place of their List, as the SDK reads them.
-objects := [obj |
-	some doc in documents
+objects := [obj | some [_, obj] in sourced]
+
+# sourced are the objects of the input, each with the path of its file.
+sourced := [[paths[d], obj] |
+	some d, doc in documents
 	some obj in items(doc)
 	kubernetes_object(obj)
 ]
@@ -487,22 +518,43 @@ looked_up_kinds := {kind |
 	some kind in rule.looks_up
 }
 
-# filed are the positions in objects of the objects to file, by place.
-filed[place] contains i if {
+# identities are the positions in objects of the objects to file, by
+# identity: what the API server knows an object by, its kind, namespace
+# (none for a cluster-scoped kind) and name, whatever its apiVersion.
+identities[[obj.kind, scope_of(obj), name_of(obj)]] contains i if {
 	some i, obj in objects
 	obj.kind in looked_up_kinds
-	place := place_of(obj)
 }
 
-place_of(obj) := ["cluster", obj.apiVersion, obj.kind, name_of(obj)] if {
+scope_of(obj) := "" if {
 	obj.kind in cluster_scoped_kinds
-} else := ["namespace", inventory.namespace_of(obj), obj.apiVersion, obj.kind, name_of(obj)]
+} else := inventory.namespace_of(obj)
 
-# Of two objects at the same place the later one wins, as in the SDK.
-namespaced[ns][api_version][kind][name] := objects[max(positions)] if {
-	some ["namespace", ns, api_version, kind, name], positions in filed
+# filed are the objects to file, each with its place, as the SDK files
+# them: of the objects of one identity (an input may define an object
+# twice), the first in the SDK's order (the path of its file, then its
+# position in the file) is filed under its name and the others under
+# "<name>/duplicate-2", "<name>/duplicate-3"..., so that the rules that go
+# through the objects of a kind see them all and a lookup by name finds
+# the first.
+filed contains [place_of(objects[i], key_of(name, n)), objects[i]] if {
+	some [_, _, name], positions in identities
+	ordered := [i | some [_, i] in sort({[sourced[i][0], i] | some i in positions})]
+	some n, i in ordered
 }
 
-cluster[api_version][kind][name] := objects[max(positions)] if {
-	some ["cluster", api_version, kind, name], positions in filed
+key_of(name, 0) := name
+
+key_of(name, n) := sprintf("%s/duplicate-%d", [name, n + 1]) if n > 0
+
+place_of(obj, key) := ["cluster", obj.apiVersion, obj.kind, key] if {
+	obj.kind in cluster_scoped_kinds
+} else := ["namespace", inventory.namespace_of(obj), obj.apiVersion, obj.kind, key]
+
+namespaced[ns][api_version][kind][key] := obj if {
+	some [["namespace", ns, api_version, kind, key], obj] in filed
+}
+
+cluster[api_version][kind][key] := obj if {
+	some [["cluster", api_version, kind, key], obj] in filed
 }

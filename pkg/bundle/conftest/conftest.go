@@ -214,10 +214,18 @@ documents := [entry.contents | some entry in input] if {
 	combined
 } else := [input]
 
+# paths are the files of the documents, in the same order ("" without --combine).
+paths := [entry.path | some entry in input] if {
+	combined
+} else := [""]
+
 # objects are the Kubernetes objects of the input, in input order, List
 # items in place of their List, as the SDK reads them.
-objects := [obj |
-	some doc in documents
+objects := [obj | some [_, obj] in sourced]
+
+# sourced are the objects of the input, each with the path of its file.
+sourced := [[paths[d], obj] |
+	some d, doc in documents
 	some obj in items(doc)
 	kubernetes_object(obj)
 ]
@@ -305,24 +313,45 @@ looked_up_kinds := {kind |
 	some kind in rule.looks_up
 }
 
-# filed are the positions in objects of the objects to file, by place.
-filed[place] contains i if {
+# identities are the positions in objects of the objects to file, by
+# identity: what the API server knows an object by, its kind, namespace
+# (none for a cluster-scoped kind) and name, whatever its apiVersion.
+identities[[obj.kind, scope_of(obj), name_of(obj)]] contains i if {
 	some i, obj in objects
 	obj.kind in looked_up_kinds
-	place := place_of(obj)
 }
 
-place_of(obj) := ["cluster", obj.apiVersion, obj.kind, name_of(obj)] if {
+scope_of(obj) := "" if {
 	obj.kind in cluster_scoped_kinds
-} else := ["namespace", inventory.namespace_of(obj), obj.apiVersion, obj.kind, name_of(obj)]
+} else := inventory.namespace_of(obj)
 
-# Of two objects at the same place the later one wins, as in the SDK.
-namespaced[ns][api_version][kind][name] := objects[max(positions)] if {
-	some ["namespace", ns, api_version, kind, name], positions in filed
+# filed are the objects to file, each with its place, as the SDK files
+# them: of the objects of one identity (an input may define an object
+# twice), the first in the SDK's order (the path of its file, then its
+# position in the file) is filed under its name and the others under
+# "<name>/duplicate-2", "<name>/duplicate-3"..., so that the rules that go
+# through the objects of a kind see them all and a lookup by name finds
+# the first.
+filed contains [place_of(objects[i], key_of(name, n)), objects[i]] if {
+	some [_, _, name], positions in identities
+	ordered := [i | some [_, i] in sort({[sourced[i][0], i] | some i in positions})]
+	some n, i in ordered
 }
 
-cluster[api_version][kind][name] := objects[max(positions)] if {
-	some ["cluster", api_version, kind, name], positions in filed
+key_of(name, 0) := name
+
+key_of(name, n) := sprintf("%s/duplicate-%d", [name, n + 1]) if n > 0
+
+place_of(obj, key) := ["cluster", obj.apiVersion, obj.kind, key] if {
+	obj.kind in cluster_scoped_kinds
+} else := ["namespace", inventory.namespace_of(obj), obj.apiVersion, obj.kind, key]
+
+namespaced[ns][api_version][kind][key] := obj if {
+	some [["namespace", ns, api_version, kind, key], obj] in filed
+}
+
+cluster[api_version][kind][key] := obj if {
+	some [["cluster", api_version, kind, key], obj] in filed
 }
 `))
 

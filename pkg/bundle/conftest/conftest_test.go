@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path"
@@ -248,26 +249,26 @@ func TestExamples(t *testing.T) {
 	})
 }
 
-// TestEquivalenceOnCorpus runs the real-world corpus (579 objects) in
-// Conftest's default namespace, main, where every result comes from:
-// --all-namespaces gives the same results (TestExamples) but makes Conftest
-// convert the whole input once per package of the library, which on this
-// corpus is several times slower. Files the SDK finds malformed documents
-// in are left out for both: Conftest parses YAML differently (see
-// TestDuplicateKeys).
+// TestEquivalenceOnCorpus runs each real-world corpus (the shared one,
+// 610 objects, and testdata/realworld, 992) in Conftest's default
+// namespace, main, where every result comes from: --all-namespaces gives
+// the same results (TestExamples) but makes Conftest convert the whole
+// input once per package of the library, which on a corpus is several
+// times slower. Files the SDK finds malformed documents in are left out
+// for both: Conftest parses YAML differently (see TestDuplicateKeys).
 func TestEquivalenceOnCorpus(t *testing.T) {
 	t.Parallel()
-	root, err := enginetest.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range enginetest.Corpora(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := os.Stat(c.Dir); err != nil {
+				t.Skipf("no corpus at %s", c.Dir)
+			}
+			files := wellFormed(t, c.Dir)
+			results := runConftest(t, bundleDir(t), combine, files...)
+			enginetest.Compare(t, "the SDK", enginetest.SDKFindings(t, policy.Baseline, files...), "conftest", keys(t, results))
+		})
 	}
-	corpus := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skipf("no corpus at %s", corpus)
-	}
-	files := wellFormed(t, corpus)
-	results := runConftest(t, bundleDir(t), combine, files...)
-	enginetest.Compare(t, "the SDK", enginetest.SDKFindings(t, policy.Baseline, files...), "conftest", keys(t, results))
 }
 
 // wellFormed returns the manifest files under dir in which the SDK finds
@@ -322,6 +323,65 @@ spec:
 	if got := keys(t, runConftest(t, bundleDir(t), combine, file)); !got[enginetest.Key("memory-request-missing", "Deployment", "dup", "twice")] {
 		t.Errorf("conftest does not check the document any more (update the docs): %v", got)
 	}
+}
+
+// TestDuplicatesAreFiledAsInTheSDK: of two objects of one identity (one
+// kind, namespace and name in two files), the cross-object rules see both,
+// in Conftest as in the SDK: the HPA targets both Deployments web (one of
+// them without requests), and the budget selects the pods of the one
+// whose labels it names, whichever file comes first (conftest orders its
+// input by the whole path, web-tls/ before web/). testdata/realworld has
+// such a pair (gke-samples/quickstarts/hello-app{,-tls}/manifests/helloweb-deployment.yaml).
+func TestDuplicatesAreFiledAsInTheSDK(t *testing.T) {
+	t.Parallel()
+	deployment := `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: %[1]s}}
+  template:
+    metadata: {labels: {app: %[1]s}}
+    spec: {containers: [{name: app, image: app, resources: %[2]s}]}
+`
+	hpa := `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 10
+  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: shop}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: web}}
+`
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"web/deployment.yaml":     fmt.Sprintf(deployment, "web", "{requests: {cpu: 100m, memory: 64Mi}}"),
+		"web/hpa.yaml":            hpa,
+		"web-tls/deployment.yaml": fmt.Sprintf(deployment, "web-tls", "{}"),
+	} {
+		file := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := enginetest.SDKFindings(t, policy.Baseline, dir)
+	if key := enginetest.Key("hpa-utilization-without-requests", "HorizontalPodAutoscaler", "shop", "web"); !want[key] {
+		t.Fatalf("the SDK does not report %s: its HPA does not see web-tls/'s Deployment", key)
+	}
+	if key := enginetest.Key("pdb-selector-matches-nothing", "PodDisruptionBudget", "shop", "web"); want[key] {
+		t.Fatalf("the SDK reports %s: its budget does not see web/'s Deployment", key)
+	}
+	enginetest.Compare(t, "the SDK", want, "conftest", keys(t, runConftest(t, bundleDir(t), combine, dir)))
 }
 
 // crossObject are the IDs of the enabled rules that look other objects up.
@@ -389,7 +449,7 @@ func checkResults(t *testing.T, examples string, results []checkResult) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := eng.Evaluate(ctx, manifest.Load(ctx, []string{examples}, manifest.Options{}).Objects)
+	findings, _, err := eng.Evaluate(ctx, manifest.Load(ctx, []string{examples}, manifest.Options{}).Objects)
 	if err != nil {
 		t.Fatal(err)
 	}

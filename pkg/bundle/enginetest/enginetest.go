@@ -66,6 +66,27 @@ func ModuleRoot() (string, error) {
 	}
 }
 
+// Corpus is a directory of real-world manifests that other projects wrote.
+type Corpus struct {
+	Name, Dir string
+}
+
+// Corpora are the real-world corpora every engine is held to the SDK on:
+// the shared corpus beside the repository (read-only, absent on a machine
+// without it) and the one vendored in testdata/realworld (see its
+// SOURCES.md). A test skips the corpora it does not find.
+func Corpora(t testing.TB) []Corpus {
+	t.Helper()
+	root, err := ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []Corpus{
+		{Name: "corpus", Dir: filepath.Join(root, "..", "shared", "corpus")},
+		{Name: "realworld", Dir: filepath.Join(root, "testdata", "realworld")},
+	}
+}
+
 // Builtin is the embedded policy library.
 func Builtin(t testing.TB) *policy.Set {
 	t.Helper()
@@ -100,7 +121,7 @@ func SDKFindingsWith(t testing.TB, opts []engine.Option, paths ...string) map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(ctx, loaded.Objects)
+	findings, _, err := e.Evaluate(ctx, loaded.Objects)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -586,7 +586,7 @@ func (b *builder) example(file string) (*example, error) {
 	if len(parsed.Errors) > 0 {
 		return nil, parsed.Errors[0]
 	}
-	findings, err := b.eng.Evaluate(context.Background(), parsed.Objects)
+	findings, _, err := b.eng.Evaluate(context.Background(), parsed.Objects)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ var syncVersions = map[string]groupVersion{
 	"HorizontalPodAutoscaler": {"autoscaling", "v2"},
 	"VerticalPodAutoscaler":   {"autoscaling.k8s.io", "v1"},
 	"PodDisruptionBudget":     {"policy", "v1"},
+	"ClusterRole":             {"rbac.authorization.k8s.io", "v1"},
 	"ScaledObject":            {"keda.sh", "v1alpha1"},
 	"Rollout":                 {"argoproj.io", "v1alpha1"},
 	"Prometheus":              {"monitoring.coreos.com", "v1"},
@@ -44,6 +45,7 @@ var syncVersions = map[string]groupVersion{
 	"KafkaMirrorMaker2":       {"kafka.strimzi.io", "v1beta2"},
 	"KafkaNodePool":           {"kafka.strimzi.io", "v1beta2"},
 	"RabbitmqCluster":         {"rabbitmq.com", "v1beta1"},
+	"LeaderWorkerSet":         {"leaderworkerset.x-k8s.io", "v1"},
 }
 
 type groupVersion struct{ group, version string }

@@ -385,11 +385,11 @@ func TestLoadedBundleRunsLikeBuiltin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := fromBundle.Evaluate(ctx, objs)
+			got, _, err := fromBundle.Evaluate(ctx, objs)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := embedded.Evaluate(ctx, objs)
+			want, _, err := embedded.Evaluate(ctx, objs)
 			if err != nil {
 				t.Fatal(err)
 			}

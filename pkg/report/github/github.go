@@ -6,7 +6,10 @@
 // A finding at or above the failure threshold (--fail-on) is an error, one
 // below it a warning, as the exit code sees them; an exempted finding is a
 // notice, and only when asked (ShowExempted), as in the text output. Input
-// errors and exemption audit problems are errors. A last plain line sums up.
+// errors and exemption audit problems are errors. A warning about the input
+// (an object defined twice) is a warning at the first place it names,
+// titled with its code (duplicate-object); its message names every place.
+// A last plain line sums up.
 // Findings read from standard input name no file: GitHub shows them on the
 // run, not on a file.
 package github
@@ -93,6 +96,13 @@ func Commands(r *report.Report, opts Options) []Command {
 		}
 		cmds = append(cmds, Command{Level: "error", File: e.File, Line: e.Line, Title: "input error", Message: msg})
 	}
+	for _, w := range r.Warnings {
+		c := Command{Level: "warning", Title: w.Code, Message: w.Message}
+		if len(w.Places) > 0 {
+			c.File, c.Line = w.Places[0].File, w.Places[0].Line
+		}
+		cmds = append(cmds, c)
+	}
 	return cmds
 }
 
@@ -119,8 +129,16 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 		b.WriteString(c.String() + "\n")
 	}
 	s := r.Summary
-	fmt.Fprintf(&b, "prodready: %d objects, %d findings, %d failing (--fail-on %s), %d exempted, %d errors\n",
+	fmt.Fprintf(&b, "prodready: %d objects, %d findings, %d failing (--fail-on %s), %d exempted, %d errors",
 		s.Objects, s.Findings, s.Failing, s.FailOn, s.Exempted, s.Errors)
+	switch s.Warnings {
+	case 0:
+		b.WriteString("\n")
+	case 1:
+		b.WriteString(", 1 warning\n")
+	default:
+		fmt.Fprintf(&b, ", %d warnings\n", s.Warnings)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

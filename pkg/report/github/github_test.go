@@ -28,7 +28,8 @@ func TestLines(t *testing.T) {
 		`::error title=readiness-probe-missing::[high] Deployment/web: 50%25 of "pods" <fail> & a,b:c%0Asecond line%0D%0AFix: Add a readinessProbe.`,
 		`::error file=deploy/broken.yaml,line=14,title=input error::document 2: yaml: did not find expected key`,
 		`::error title=input error::rule team-label-missing timed out`,
-		`prodready: 4 objects, 4 findings, 3 failing (--fail-on high), 2 exempted, 2 errors`,
+		"::warning file=deploy/shop.yaml,line=2,title=duplicate-object::" + reporttest.Warnings()[0].Message,
+		`prodready: 4 objects, 4 findings, 3 failing (--fail-on high), 2 exempted, 2 errors, 1 warning`,
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d lines, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
@@ -73,5 +74,33 @@ func TestEscaping(t *testing.T) {
 	c := github.Command{Level: "error", File: "dir,x/a:b.yaml", Line: 3, Title: "r", Message: "m::n"}
 	if got, want := c.String(), "::error file=dir%2Cx/a%3Ab.yaml,line=3,title=r::m::n"; got != want {
 		t.Errorf("command = %q, want %q", got, want)
+	}
+}
+
+// TestWarningsAreWarningsAtTheirFirstPlace: a warning about the input is
+// one ::warning, at the first place it names, titled with its code; its
+// message names the others. It is a warning whatever --fail-on says.
+func TestWarningsAreWarningsAtTheirFirstPlace(t *testing.T) {
+	r := reporttest.Report()
+	w := &r.Warnings[0]
+	w.Places[0].File, w.Message = "deploy/a,b.yaml", "100% the same object\nin two places"
+	var warnings []github.Command
+	for _, c := range github.Commands(r, github.Options{}) {
+		if c.Title == engine.WarningDuplicateObject {
+			warnings = append(warnings, c)
+		}
+	}
+	if len(warnings) != 1 {
+		t.Fatalf("%d duplicate-object commands, want 1: %+v", len(warnings), warnings)
+	}
+	if got, want := warnings[0].String(), "::warning file=deploy/a%2Cb.yaml,line=2,title=duplicate-object::100%25 the same object%0Ain two places"; got != want {
+		t.Errorf("command = %s, want %s", got, want)
+	}
+	// Without a place (a warning made by hand), on the run.
+	w.Places = nil
+	for _, c := range github.Commands(r, github.Options{}) {
+		if c.Title == engine.WarningDuplicateObject && (c.File != "" || c.Line != 0 || c.Level != "warning") {
+			t.Errorf("placeless warning = %+v", c)
+		}
 	}
 }

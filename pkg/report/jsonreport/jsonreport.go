@@ -1,5 +1,6 @@
 // Package jsonreport writes a report as one JSON object: the stable
-// contract for scripts ({"findings": [...], "summary": {...}, "errors": [...]}).
+// contract for scripts ({"findings": [...], "summary": {...}, "errors": [...],
+// "warnings": [...]}).
 package jsonreport
 
 import (
@@ -22,6 +23,7 @@ func Write(w io.Writer, r *report.Report) error {
 	list(out, "exempted", r.Exempted)
 	out.value("summary", r.Summary)
 	list(out, "errors", r.Errors)
+	list(out, "warnings", r.Warnings)
 	list(out, "skipped", r.Skipped)
 	if r.Audit != nil {
 		list(out, "audit", r.Audit)

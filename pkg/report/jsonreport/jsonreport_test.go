@@ -31,7 +31,7 @@ func TestExemptedFindingsAreListedApart(t *testing.T) {
 		{Rule: "a", Severity: policy.High, Exempted: true, Exemption: &engine.Exemption{Source: engine.SourceConfig, Reason: "why", Line: 4}},
 		{Rule: "b", Severity: policy.High, Exemption: &engine.Exemption{Source: engine.SourceAnnotation, Until: "2026-01-31", Expired: true}},
 	}
-	out := decode(t, report.New(&manifest.Result{}, findings, nil, policy.High))
+	out := decode(t, report.New(&manifest.Result{}, findings, nil, nil, policy.High))
 	for key, want := range map[string]string{
 		"findings": `[{"rule":"b","severity":"high","enforcement":"","message":"","remediation":"","object":{"apiVersion":"","kind":"","namespace":"","name":""},"file":"","line":0,"objectLine":0,` +
 			`"exemption":{"source":"annotation","until":"2026-01-31","expired":true}}]`,
@@ -51,8 +51,45 @@ func TestExemptedFindingsAreListedApart(t *testing.T) {
 	}
 }
 
+// TestWarnings: "warnings" is always there, [] when there are none, as
+// "errors" is; a warning carries its code, message, object and places, and
+// the summary counts them.
+func TestWarnings(t *testing.T) {
+	empty := decode(t, report.New(&manifest.Result{}, nil, nil, nil, policy.High))
+	if got := string(empty["warnings"]); got != "[]" {
+		t.Errorf("warnings %s, want [] without warnings", got)
+	}
+	out := decode(t, reporttest.Report())
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, out["warnings"]); err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"code":"duplicate-object","message":` + quote(t, reporttest.Warnings()[0].Message) + `,` +
+		`"object":{"apiVersion":"apps/v1","kind":"Deployment","namespace":"shop","name":"checkout-api"},` +
+		`"places":[{"file":"deploy/shop.yaml","document":1,"line":2,"apiVersion":"apps/v1"},{"file":"deploy/shop.yaml","document":3,"line":60,"apiVersion":"extensions/v1beta1"}]}]`
+	if compact.String() != want {
+		t.Errorf("warnings:\n%s\nwant\n%s", compact.String(), want)
+	}
+	var summary struct{ Warnings, Errors int }
+	if err := json.Unmarshal(out["summary"], &summary); err != nil {
+		t.Fatal(err)
+	}
+	if summary.Warnings != 1 || summary.Errors != 2 {
+		t.Errorf("summary counts %d warnings and %d errors, want 1 and 2", summary.Warnings, summary.Errors)
+	}
+}
+
+func quote(t *testing.T, s string) string {
+	t.Helper()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func TestAuditIsPresentOnceAsked(t *testing.T) {
-	r := report.New(&manifest.Result{}, nil, nil, policy.High)
+	r := report.New(&manifest.Result{}, nil, nil, nil, policy.High)
 	r.SetAudit(nil)
 	if got := string(decode(t, r)["audit"]); got != "[]" {
 		t.Errorf("audit %s, want [] for a clean audit", got)
@@ -68,7 +105,7 @@ func TestWriteIsTheEncodersOutput(t *testing.T) {
 	for name, r := range map[string]*report.Report{
 		"full":    full,
 		"audited": audited,
-		"empty":   report.New(&manifest.Result{}, nil, nil, policy.High),
+		"empty":   report.New(&manifest.Result{}, nil, nil, nil, policy.High),
 	} {
 		var got, want bytes.Buffer
 		if err := jsonreport.Write(&got, r); err != nil {

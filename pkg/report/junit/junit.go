@@ -6,7 +6,11 @@
 // case passing and are listed in its system-out, so that the CI's count of
 // failures is the count of what fails the build. A case whose findings are
 // all exempted is skipped, with the exemption's reason. Input errors are
-// test cases with an error, in the suite of their file.
+// test cases with an error, in the suite of their file. A warning about the
+// input (an object defined twice) is a passing test case named by its code
+// and object ("duplicate-object Deployment/shop/api"), in the suite of the
+// first place it names, with the warning in its system-err: CI systems
+// show it, and it fails nothing, as it changes no exit code.
 //
 // Given the objects read and the rules that ran, every rule that applies to
 // an object's kind is a test case, passing when it found nothing; without
@@ -64,6 +68,7 @@ type Case struct {
 	Error     *Problem `xml:"error"`
 	Skipped   *Skip    `xml:"skipped"`
 	SystemOut string   `xml:"system-out,omitempty"`
+	SystemErr string   `xml:"system-err,omitempty"`
 }
 
 // Problem is a failure or an error: a message, a type, and the details.
@@ -173,6 +178,14 @@ func Build(r *report.Report, opts Options) *Suites {
 		}
 		s.Cases = append(s.Cases, Case{Name: name, Classname: file, File: e.File, Line: e.Line,
 			Error: &Problem{Message: e.Message, Type: "input", Body: e.Message}})
+	}
+	for _, w := range r.Warnings {
+		c := Case{Name: w.Code + " " + w.Object.String(), Classname: noFile, SystemErr: "warning: " + w.Message}
+		if len(w.Places) > 0 {
+			c.Classname, c.File, c.Line = w.Places[0].File, w.Places[0].File, w.Places[0].Line
+		}
+		s := suite(c.Classname)
+		s.Cases = append(s.Cases, c)
 	}
 
 	doc := &Suites{Name: "prodready"}

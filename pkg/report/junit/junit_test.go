@@ -35,6 +35,7 @@ type parsed struct {
 				Message string `xml:"message,attr"`
 			} `xml:"skipped"`
 			SystemOut string `xml:"system-out"`
+			SystemErr string `xml:"system-err"`
 		} `xml:"testcase"`
 	} `xml:"testsuite"`
 }
@@ -69,8 +70,8 @@ func TestCountsAndSuites(t *testing.T) {
 	if !strings.HasPrefix(out, `<?xml version="1.0" encoding="UTF-8"?>`) {
 		t.Errorf("no XML declaration: %.60s", out)
 	}
-	if p.Tests != 12 || p.Failures != 2 || p.Errors != 2 || p.Skipped != 2 {
-		t.Errorf("totals tests=%d failures=%d errors=%d skipped=%d, want 12 2 2 2", p.Tests, p.Failures, p.Errors, p.Skipped)
+	if p.Tests != 13 || p.Failures != 2 || p.Errors != 2 || p.Skipped != 2 {
+		t.Errorf("totals tests=%d failures=%d errors=%d skipped=%d, want 13 2 2 2", p.Tests, p.Failures, p.Errors, p.Skipped)
 	}
 	var names []string
 	for _, s := range p.Suites {
@@ -87,8 +88,8 @@ func TestCountsAndSuites(t *testing.T) {
 func TestCases(t *testing.T) {
 	_, p := write(t, reporttest.Report(), all())
 	shop := p.Suites[2]
-	if shop.Tests != 4 || shop.Failures != 1 {
-		t.Fatalf("shop.yaml: tests=%d failures=%d, want 4 1", shop.Tests, shop.Failures)
+	if shop.Tests != 5 || shop.Failures != 1 {
+		t.Fatalf("shop.yaml: tests=%d failures=%d, want 5 1", shop.Tests, shop.Failures)
 	}
 	var names []string
 	for _, c := range shop.Cases {
@@ -97,7 +98,7 @@ func TestCases(t *testing.T) {
 			t.Errorf("%s: classname %q", c.Name, c.Classname)
 		}
 	}
-	if got, want := strings.Join(names, ", "), "memory-limit-no-headroom Deployment/shop/checkout-api, readiness-probe-missing Deployment/shop/checkout-api, team-label-missing Deployment/shop/checkout-api, team-label-missing Service/shop/checkout-api"; got != want {
+	if got, want := strings.Join(names, ", "), "memory-limit-no-headroom Deployment/shop/checkout-api, readiness-probe-missing Deployment/shop/checkout-api, team-label-missing Deployment/shop/checkout-api, team-label-missing Service/shop/checkout-api, duplicate-object Deployment/shop/checkout-api"; got != want {
 		t.Errorf("cases\n %s\nwant\n %s", got, want)
 	}
 	below, failing, passing := shop.Cases[0], shop.Cases[1], shop.Cases[3]
@@ -160,8 +161,8 @@ func TestEscaping(t *testing.T) {
 
 func TestOnlyFindingsWithoutObjects(t *testing.T) {
 	_, p := write(t, reporttest.Report(), junit.Options{})
-	if p.Tests != 7 || p.Failures != 2 || p.Skipped != 2 || p.Errors != 2 {
-		t.Errorf("tests=%d failures=%d skipped=%d errors=%d, want 7 2 2 2 (the pairs with findings, and the errors)", p.Tests, p.Failures, p.Skipped, p.Errors)
+	if p.Tests != 8 || p.Failures != 2 || p.Skipped != 2 || p.Errors != 2 {
+		t.Errorf("tests=%d failures=%d skipped=%d errors=%d, want 8 2 2 2 (the pairs with findings, the errors and the warning)", p.Tests, p.Failures, p.Skipped, p.Errors)
 	}
 }
 
@@ -179,5 +180,22 @@ func TestDeterministic(t *testing.T) {
 	b, _ := write(t, reporttest.Report(), all())
 	if a != b {
 		t.Error("two writes of the same report differ")
+	}
+}
+
+// TestWarningIsAPassingCaseWithSystemErr: a warning about the input is a
+// test case of its own, in the suite of the first place it names, that
+// fails nothing and carries the warning in its system-err.
+func TestWarningIsAPassingCaseWithSystemErr(t *testing.T) {
+	_, p := write(t, reporttest.Report(), all())
+	shop := p.Suites[2]
+	c := shop.Cases[len(shop.Cases)-1]
+	want := reporttest.Warnings()[0]
+	if c.Name != "duplicate-object Deployment/shop/checkout-api" || c.Classname != "deploy/shop.yaml" || c.Line != 2 ||
+		c.Failure != nil || c.Error != nil || c.Skipped != nil || c.SystemErr != "warning: "+want.Message {
+		t.Errorf("warning case = %+v", c)
+	}
+	if !strings.Contains(c.SystemErr, "deploy/shop.yaml:2 (document 1, apps/v1) and deploy/shop.yaml:60 (document 3, extensions/v1beta1)") {
+		t.Errorf("system-err does not name both places: %q", c.SystemErr)
 	}
 }

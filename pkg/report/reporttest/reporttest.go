@@ -1,7 +1,8 @@
 // Package reporttest builds the report the output formats' tests render: two
 // files and standard input, a failing finding, one below the threshold,
 // exempted ones (by annotation and by configuration), a message with the
-// characters every format must escape, and input errors.
+// characters every format must escape, input errors, and a warning: an
+// object defined twice.
 package reporttest
 
 import (
@@ -70,5 +71,21 @@ func Report() *report.Report {
 		Errors:  []*manifest.Error{{File: "deploy/broken.yaml", Doc: 2, Line: 14, Err: errors.New("yaml: did not find expected key")}},
 		Skipped: []manifest.Skipped{{File: "deploy/values.yaml", Doc: 1, Reason: "not a Kubernetes object"}},
 	}
-	return report.New(loaded, findings, errors.New("rule team-label-missing timed out"), policy.High)
+	return report.New(loaded, findings, Warnings(), errors.New("rule team-label-missing timed out"), policy.High)
+}
+
+// Warnings are the report's warnings: Deployment shop/checkout-api is
+// written twice in deploy/shop.yaml, the second time under an older API
+// version.
+func Warnings() []engine.Warning {
+	return []engine.Warning{{
+		Code: engine.WarningDuplicateObject,
+		Message: "Deployment shop/checkout-api is defined twice, at deploy/shop.yaml:2 (document 1, apps/v1) and deploy/shop.yaml:60 (document 3, extensions/v1beta1): " +
+			"they are one object to the API server, so applying both keeps only the one applied last; both were checked",
+		Object: engine.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "checkout-api"},
+		Places: []engine.Place{
+			{File: "deploy/shop.yaml", Document: 1, Line: 2, APIVersion: "apps/v1"},
+			{File: "deploy/shop.yaml", Document: 3, Line: 60, APIVersion: "extensions/v1beta1"},
+		},
+	}}
 }

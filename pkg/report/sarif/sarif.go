@@ -5,7 +5,11 @@
 //
 // Exempted findings are results too, with a suppression that carries the
 // exemption's reason: visible, never failing. Input errors are the run's
-// tool execution notifications, and make the run unsuccessful.
+// tool execution notifications, and make the run unsuccessful. Warnings
+// (an object defined twice) are notifications too, of level warning, at
+// every place they name, with a descriptor in the driver's notifications
+// whose id is the warning's code ("duplicate-object"): the run stays
+// successful.
 //
 // Findings read from standard input are located in the artifact "-", the
 // path the CLI was given, since SARIF has no name for a stream.
@@ -69,9 +73,13 @@ func build(r *report.Report, rules []policy.Rule) *log {
 			InformationURI: InformationURI,
 			Rules:          []descriptor{},
 		}},
-		Results:     []result{},
-		Invocations: []invocation{invoke(r.Errors)},
+		Results: []result{},
 	}
+	inv := invoke(r.Errors)
+	for _, w := range r.Warnings {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, warn(w, &ran.Tool.Driver))
+	}
+	ran.Invocations = []invocation{inv}
 	index := map[string]int{}
 	add := func(rule policy.Rule) int {
 		if i, ok := index[rule.ID]; ok {
@@ -243,4 +251,52 @@ func invoke(errs []report.InputError) invocation {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
 	return inv
+}
+
+// warningDescriptors describe the warnings' codes, for driver.notifications.
+var warningDescriptors = map[string]descriptor{
+	engine.WarningDuplicateObject: {
+		ID:               engine.WarningDuplicateObject,
+		Name:             name(engine.WarningDuplicateObject),
+		ShortDescription: &text{Text: "An object defined more than once"},
+		FullDescription: &text{Text: "Two or more objects of the input have one kind, namespace and name: the API server holds one object, " +
+			"and applying them all keeps the one applied last. Each was checked, and the cross-object rules saw them all."},
+		DefaultConfiguration: &configuration{Level: "warning"},
+	},
+}
+
+// warn is a warning's notification, its code described in drv.Notifications.
+func warn(w engine.Warning, drv *driver) notification {
+	ref := &descriptorReference{ID: w.Code, Index: -1}
+	for i, d := range drv.Notifications {
+		if d.ID == w.Code {
+			ref.Index = i
+		}
+	}
+	if ref.Index < 0 {
+		d, ok := warningDescriptors[w.Code]
+		if !ok {
+			d = descriptor{ID: w.Code, Name: name(w.Code)}
+		}
+		ref.Index = len(drv.Notifications)
+		drv.Notifications = append(drv.Notifications, d)
+	}
+	n := notification{Level: "warning", Message: message{Text: w.Message}, Descriptor: ref}
+	obj := w.Object.String()
+	seen := map[string]bool{}
+	for _, p := range w.Places {
+		loc := location{
+			PhysicalLocation: &physicalLocation{ArtifactLocation: artifactLocation{URI: URI(p.File)}},
+			LogicalLocations: []logicalLocation{{Name: w.Object.Name, FullyQualifiedName: obj, Kind: "resource"}},
+		}
+		if p.Line > 0 {
+			loc.PhysicalLocation.Region = &region{StartLine: p.Line}
+		}
+		// SARIF wants a notification's locations distinct.
+		if key := fmt.Sprintf("%s:%d", URI(p.File), p.Line); !seen[key] {
+			seen[key] = true
+			n.Locations = append(n.Locations, loc)
+		}
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package sarif_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -18,7 +19,12 @@ type decoded struct {
 		Tool struct {
 			Driver struct {
 				Name, Version, InformationURI string
-				Rules                         []struct {
+				Notifications                 []struct {
+					ID, Name             string
+					ShortDescription     struct{ Text string }
+					DefaultConfiguration struct{ Level string }
+				}
+				Rules []struct {
 					ID, Name, HelpURI                 string
 					ShortDescription, FullDescription struct{ Text string }
 					Help                              struct{ Text, Markdown string }
@@ -33,9 +39,13 @@ type decoded struct {
 		Invocations []struct {
 			ExecutionSuccessful        bool
 			ToolExecutionNotifications []struct {
-				Level     string
-				Message   struct{ Text string }
-				Locations []location
+				Level      string
+				Message    struct{ Text string }
+				Locations  []location
+				Descriptor *struct {
+					ID    string
+					Index int
+				}
 			}
 		}
 		Results []struct {
@@ -234,9 +244,51 @@ func TestInputErrorsMakeTheRunUnsuccessful(t *testing.T) {
 		t.Fatalf("invocations = %+v, want one, unsuccessful", inv)
 	}
 	n := inv[0].ToolExecutionNotifications
-	if len(n) != 2 || n[0].Level != "error" || n[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "deploy/broken.yaml" ||
+	if len(n) != 3 || n[0].Level != "error" || n[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "deploy/broken.yaml" ||
 		n[0].Locations[0].PhysicalLocation.Region.StartLine != 14 || n[1].Message.Text != "rule team-label-missing timed out" || len(n[1].Locations) != 0 {
 		t.Errorf("notifications = %+v", n)
+	}
+}
+
+// TestWarningsAreNotifications: a warning about the input is a
+// notification of level warning at every place it names, described in the
+// driver's notifications by its code; the run stays successful without
+// input errors.
+func TestWarningsAreNotifications(t *testing.T) {
+	_, d := write(t)
+	drv := d.Runs[0].Tool.Driver
+	if len(drv.Notifications) != 1 || drv.Notifications[0].ID != "duplicate-object" || drv.Notifications[0].Name != "DuplicateObject" ||
+		drv.Notifications[0].ShortDescription.Text == "" || drv.Notifications[0].DefaultConfiguration.Level != "warning" {
+		t.Fatalf("driver notifications = %+v", drv.Notifications)
+	}
+	n := d.Runs[0].Invocations[0].ToolExecutionNotifications[2]
+	if n.Level != "warning" || n.Message.Text != reporttest.Warnings()[0].Message || n.Descriptor == nil || n.Descriptor.ID != "duplicate-object" || n.Descriptor.Index != 0 {
+		t.Errorf("warning notification = %+v", n)
+	}
+	var at []string
+	for _, l := range n.Locations {
+		at = append(at, fmt.Sprintf("%s:%d", l.PhysicalLocation.ArtifactLocation.URI, l.PhysicalLocation.Region.StartLine))
+		if len(l.LogicalLocations) != 1 || l.LogicalLocations[0].FullyQualifiedName != "Deployment/shop/checkout-api" {
+			t.Errorf("logical locations = %+v", l.LogicalLocations)
+		}
+	}
+	if got := strings.Join(at, " "); got != "deploy/shop.yaml:2 deploy/shop.yaml:60" {
+		t.Errorf("locations %s, want both places", got)
+	}
+
+	r := reporttest.Report()
+	r.Errors = nil
+	var buf bytes.Buffer
+	if err := sarif.Write(&buf, r, reporttest.Rules()); err != nil {
+		t.Fatal(err)
+	}
+	sariftest.Validate(t, buf.Bytes())
+	var ok decoded
+	if err := json.Unmarshal(buf.Bytes(), &ok); err != nil {
+		t.Fatal(err)
+	}
+	if inv := ok.Runs[0].Invocations[0]; !inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 1 {
+		t.Errorf("with warnings only: invocation %+v, want successful with one notification", inv)
 	}
 }
 

@@ -24,6 +24,8 @@ type driver struct {
 	Version        string       `json:"version"`
 	InformationURI string       `json:"informationUri"`
 	Rules          []descriptor `json:"rules"`
+	// Notifications describe the warnings' codes, when there are warnings.
+	Notifications []descriptor `json:"notifications,omitempty"`
 }
 
 type descriptor struct {
@@ -63,9 +65,16 @@ type invocation struct {
 }
 
 type notification struct {
-	Level     string     `json:"level"`
-	Message   message    `json:"message"`
-	Locations []location `json:"locations,omitempty"`
+	Level      string               `json:"level"`
+	Message    message              `json:"message"`
+	Locations  []location           `json:"locations,omitempty"`
+	Descriptor *descriptorReference `json:"descriptor,omitempty"`
+}
+
+// descriptorReference names a descriptor of driver.notifications.
+type descriptorReference struct {
+	ID    string `json:"id"`
+	Index int    `json:"index"`
 }
 
 type result struct {

@@ -1,7 +1,8 @@
 // Package text writes a report for people: findings grouped by object, the
 // fix under each, the exempted findings when asked, the exemption audit,
-// input errors, and a summary with counts per severity; or, quiet, only the
-// errors and the summary. Colour only when asked (the CLI asks on a
+// input errors, warnings about the input, and a summary with counts per
+// severity; or, quiet, only the errors and the summary (which counts the
+// warnings). Colour only when asked (the CLI asks on a
 // terminal).
 package text
 
@@ -81,6 +82,9 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 	}
 	writeAudit(p, r.Audit)
 	writeErrors(p, r.Errors)
+	for _, w := range r.Warnings {
+		p.printf("%s %s\n", p.paint(colors[policy.Medium], "warning:"), w.Message)
+	}
 	for _, s := range r.Skipped {
 		p.printf("skipped: %s: document %d: %s\n", s.File, s.Document, s.Reason)
 	}
@@ -267,6 +271,9 @@ func summary(p *printer, r *report.Report, opts Options) string {
 	}
 	if s.Errors > 0 {
 		line += ", " + count(s.Errors, "input error")
+	}
+	if s.Warnings > 0 {
+		line += ", " + count(s.Warnings, "warning")
 	}
 	return line
 }

@@ -26,7 +26,7 @@ func sample() *report.Report {
 		Objects: []*manifest.Object{{Kind: "Deployment"}},
 		Skipped: []manifest.Skipped{{File: "values.yaml", Doc: 1, Reason: "not a Kubernetes object"}},
 	}
-	return report.New(loaded, findings, nil, policy.High)
+	return report.New(loaded, findings, nil, nil, policy.High)
 }
 
 func TestGroupsByObjectWithFixAndSummary(t *testing.T) {
@@ -63,7 +63,7 @@ func TestObjectsInOrderMostSevereFirst(t *testing.T) {
 		{Rule: "pdb-blocks-drain", Severity: policy.High, Message: "m3", Object: pdb, File: "all.yaml", Line: 33, ObjectLine: 30},
 		{Rule: "c-medium", Severity: policy.Medium, Message: "m4", Object: api, File: "all.yaml", Line: 1, ObjectLine: 1},
 	}
-	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 2)}, findings, nil, policy.High)
+	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 2)}, findings, nil, nil, policy.High)
 	var buf bytes.Buffer
 	if err := text.Write(&buf, r, text.Options{}); err != nil {
 		t.Fatal(err)
@@ -102,9 +102,41 @@ func TestQuietWritesErrorsAndSummary(t *testing.T) {
 	}
 }
 
+// TestWarnings: a warning about the input is a line of its own after the
+// input errors, the summary counts the warnings (quiet too), and the exit
+// code stays what the findings make it.
+func TestWarnings(t *testing.T) {
+	warnings := []engine.Warning{{
+		Code:    engine.WarningDuplicateObject,
+		Message: "Deployment shop/api is defined twice, at a.yaml:1 (document 1) and b.yaml:5 (document 2): they are one object to the API server",
+		Object:  engine.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"},
+		Places:  []engine.Place{{File: "a.yaml", Document: 1, Line: 1}, {File: "b.yaml", Document: 2, Line: 5}},
+	}}
+	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 2)}, nil, warnings, nil, policy.High)
+	var buf bytes.Buffer
+	if err := text.Write(&buf, r, text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "warning: " + warnings[0].Message + "\n" +
+		"2 objects checked, 0 findings, 0 at or above high, 1 warning\n"
+	if got := buf.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	buf.Reset()
+	if err := text.Write(&buf, r, text.Options{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "2 objects checked, 0 findings, 0 at or above high, 1 warning\n"; got != want {
+		t.Errorf("quiet: got %q, want %q", got, want)
+	}
+	if r.ExitCode() != 0 {
+		t.Errorf("exit %d, want 0: a warning fails nothing", r.ExitCode())
+	}
+}
+
 func TestNoFindings(t *testing.T) {
 	var buf bytes.Buffer
-	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 4)}, nil, nil, policy.Medium)
+	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 4)}, nil, nil, nil, policy.Medium)
 	if err := text.Write(&buf, r, text.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +180,7 @@ func TestInvalidExemptionDate(t *testing.T) {
 	findings := []engine.Finding{{Rule: "single-replica", Severity: policy.High, Message: "one replica", Object: obj, File: "d.yaml", Line: 1,
 		Exemption: &engine.Exemption{Source: engine.SourceAnnotation, Until: "31.03.2027", Invalid: true}}}
 	var buf bytes.Buffer
-	if err := text.Write(&buf, report.New(&manifest.Result{}, findings, nil, policy.High), text.Options{}); err != nil {
+	if err := text.Write(&buf, report.New(&manifest.Result{}, findings, nil, nil, policy.High), text.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if want := `exemption ignored (annotation): prodready.dev/exempt-until "31.03.2027" is not a date (YYYY-MM-DD)`; !strings.Contains(buf.String(), want) {
@@ -215,7 +247,7 @@ func TestExitCode(t *testing.T) {
 		t.Errorf("exit %d, want 2 with an input error", r.ExitCode())
 	}
 
-	clean := report.New(&manifest.Result{}, nil, nil, policy.High)
+	clean := report.New(&manifest.Result{}, nil, nil, nil, policy.High)
 	clean.SetAudit(nil)
 	if clean.ExitCode() != 0 {
 		t.Errorf("exit %d, want 0 for a clean audit", clean.ExitCode())

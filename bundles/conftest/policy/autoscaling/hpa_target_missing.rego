@@ -8,16 +8,18 @@
 #   kind is wrong (Deployment for a StatefulSet or an Argo Rollout). The HPA
 #   then scales nothing: Kubernetes only records a FailedGetScale event, and
 #   the workload it was meant for runs at whatever replica count it was
-#   deployed with until a traffic peak overloads it. Kinds the input cannot
-#   show (custom resources with a scale subresource) are not checked, nor are
-#   namespaces with no workload in the input (the workload may be deployed
-#   from elsewhere).
+#   deployed with until a traffic peak overloads it. A target of any other
+#   kind (a LeaderWorkerSet or another custom resource with a scale
+#   subresource) is accepted: not every engine can see every kind of the
+#   input (Gatekeeper syncs only the kinds rules name), so such a target is
+#   never reported missing. Namespaces with no workload in the input are not
+#   checked either (the workload may be deployed from elsewhere).
 # custom:
 #   id: hpa-target-missing
 #   severity: medium
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
-#   version: 1.0.0
+#   version: 1.0.1
 #   remediation: |
 #     Point spec.scaleTargetRef (apiVersion, kind, name) at the workload the
 #     HPA is meant to scale, in the HPA's own namespace; in a Helm chart,
@@ -39,7 +41,7 @@ findings contains {"msg": msg} if {
 	count(workloads) > 0
 	count(autoscaling.targets(hpa)) == 0
 	same_kind := sort([obj.metadata.name | some obj in workloads; obj.kind == ref.kind])
-	msg := sprintf("scaleTargetRef names %s %q, but namespace %q has no %s of that name in the input (%s): the HPA scales nothing, and the workload it was meant for stays at its deployed replica count until a peak overloads it; point scaleTargetRef at the workload's kind and name", [ref.kind, ref.name, ns, ref.kind, others_text(ref.kind, same_kind)])
+	msg := sprintf("scaleTargetRef names %s %q, but %s has no %s of that name in the input (%s): the HPA scales nothing, and the workload it was meant for stays at its deployed replica count until a peak overloads it; point scaleTargetRef at the workload's kind and name", [ref.kind, ref.name, review.namespace_text, ref.kind, others_text(ref.kind, same_kind)])
 }
 
 others_text(kind, names) := sprintf("its %ss: %s", [kind, concat(", ", names)]) if {

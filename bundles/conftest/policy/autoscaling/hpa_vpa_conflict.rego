@@ -21,7 +21,7 @@
 #   severity: high
 #   profile: baseline
 #   kinds: [VerticalPodAutoscaler]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
 #     Let each autoscaler own a different signal: restrict the VPA to the
 #     resources the HPA does not scale on (resourcePolicy.containerPolicies
@@ -39,8 +39,11 @@ findings contains {"msg": msg} if {
 	vpa := review.object
 	autoscaling.vpa(vpa)
 	autoscaling.resizes_running_pods(vpa)
-	some hpa in scaling.hpas(autoscaling.target_stub(vpa))
-	shared := autoscaling.controlled_resources(vpa) & autoscaling.scaled_resources(hpa)
-	count(shared) > 0
-	msg := sprintf("VerticalPodAutoscaler (updateMode %s) and HorizontalPodAutoscaler %q both scale %s on %s: the VPA raises requests as load rises, which lowers the utilization the HPA sees, so the HPA removes replicas and the VPA evicts pods to resize them, and the two chase each other; let the VPA control only resources the HPA does not scale on (controlledResources), or scale the HPA on another metric", [autoscaling.update_mode(vpa), hpa.metadata.name, autoscaling.describe_target(vpa), concat(" and ", sort(shared))])
+	conflicts := {sprintf("HorizontalPodAutoscaler %q on %s", [hpa.metadata.name, concat(" and ", sort(shared))]) |
+		some hpa in scaling.hpas(autoscaling.target_stub(vpa))
+		shared := autoscaling.controlled_resources(vpa) & autoscaling.scaled_resources(hpa)
+		count(shared) > 0
+	}
+	count(conflicts) > 0
+	msg := sprintf("VerticalPodAutoscaler (updateMode %s) and %s both scale %s: the VPA raises requests as load rises, which lowers the utilization the HPA sees, so the HPA removes replicas and the VPA evicts pods to resize them, and the two chase each other; let the VPA control only resources the HPA does not scale on (controlledResources), or scale the HPA on another metric", [autoscaling.update_mode(vpa), concat(", and ", sort(conflicts)), autoscaling.describe_target(vpa)])
 }

@@ -9,13 +9,15 @@
 #   swing between the two answers, pods are created and killed for nothing,
 #   and a scale-to-zero consumer is woken up or shut down at random. The HPA
 #   that KEDA made for a ScaledObject (ownerReferences kind ScaledObject) is
-#   KEDA's own and never conflicts.
+#   KEDA's own and never conflicts. The workload itself need not be in the
+#   input: the two autoscalers name it. Several ScaledObjects on one
+#   workload are named in one finding.
 # custom:
 #   id: keda-hpa-conflict
 #   severity: high
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
 #     Keep one autoscaler per workload: delete the HorizontalPodAutoscaler
 #     and move its metrics into the ScaledObject's triggers (KEDA has cpu and
@@ -33,6 +35,10 @@ import data.lib.prodready.scaling
 findings contains {"msg": msg} if {
 	hpa := review.object
 	autoscaling.user_hpa(hpa)
-	some so in scaling.scaled_objects(autoscaling.target_stub(hpa))
-	msg := sprintf("HorizontalPodAutoscaler and KEDA ScaledObject %q both scale %s: KEDA scales through an HPA of its own, so two HPAs overwrite each other's replica count and the workload swings between their answers; keep one, for example move this HPA's metrics into the ScaledObject's triggers and delete it", [so.metadata.name, autoscaling.describe_target(hpa)])
+	names := {sprintf("%q", [so.metadata.name]) | some so in scaling.scaled_objects(autoscaling.target_stub(hpa))}
+	count(names) > 0
+	msg := sprintf("HorizontalPodAutoscaler and KEDA %s %s both scale %s: KEDA scales through an HPA of its own, so two HPAs overwrite each other's replica count and the workload swings between their answers; keep one, for example move this HPA's metrics into the ScaledObject's triggers and delete it", [scaled_objects_text(names), concat(" and ", sort(names)), autoscaling.describe_target(hpa)])
 }
+
+scaled_objects_text(names) := "ScaledObject" if count(names) == 1
+else := "ScaledObjects"

@@ -20,7 +20,7 @@
 #   severity: low
 #   profile: baseline
 #   kinds: [VerticalPodAutoscaler]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
 #     Under spec.resourcePolicy.containerPolicies, give each container (or
 #     containerName "*") minAllowed and maxAllowed for cpu and memory: the
@@ -29,8 +29,8 @@
 package prodready.rules.vpa_bounds_missing
 
 import data.lib.prodready.autoscaling
+import data.lib.prodready.pods
 import data.lib.prodready.review
-import data.lib.prodready.workload
 
 risk := "a recommendation can grow past what a node holds (pods stay Pending) or shrink to almost nothing after a quiet spell (throttled or OOM-killed at the next peak)"
 
@@ -44,11 +44,15 @@ findings contains {"msg": msg} if {
 findings contains finding if {
 	vpa := review.object
 	checked(vpa)
-	some policy in autoscaling.container_policies(vpa)
-	not policy.mode == "Off"
-	missing := autoscaling.missing_bounds(policy)
+	some name in {policy.containerName | some policy in autoscaling.container_policies(vpa)}
+	missing := {bound |
+		some policy in autoscaling.container_policies(vpa)
+		policy.containerName == name
+		not policy.mode == "Off"
+		some bound in autoscaling.missing_bounds(policy)
+	}
 	count(missing) > 0
-	finding := policy_finding(vpa, policy, concat(" or ", missing))
+	finding := policy_finding(vpa, name, concat(" or ", [bound | some bound in ["minAllowed", "maxAllowed"]; bound in missing]))
 }
 
 findings contains {"msg": msg, "container": container.name} if {
@@ -57,7 +61,7 @@ findings contains {"msg": msg, "container": container.name} if {
 	count(autoscaling.container_policies(vpa)) > 0
 	not autoscaling.wildcard_policy(vpa)
 	some target in autoscaling.targets(vpa)
-	some container in workload.template_of(target).spec.containers
+	some container in pods.template(target).spec.containers
 	not autoscaling.policy_for(vpa, container.name)
 	msg := sprintf("VerticalPodAutoscaler (updateMode %s) sets the requests of container %q of %s %q with no containerPolicy for it (none names it and there is no \"*\" policy), so no minAllowed or maxAllowed bounds them: %s; add a containerPolicy for it, or a \"*\" one, with minAllowed and maxAllowed", [autoscaling.update_mode(vpa), container.name, target.kind, target.metadata.name, risk])
 }
@@ -67,12 +71,12 @@ checked(vpa) if {
 	autoscaling.applies_changes(vpa)
 }
 
-policy_finding(vpa, policy, missing) := {"msg": msg} if {
-	policy.containerName == "*"
+policy_finding(vpa, name, missing) := {"msg": msg} if {
+	name == "*"
 	msg := sprintf("VerticalPodAutoscaler (updateMode %s) sets no %s in its containerPolicy for every container (\"*\") of %s: %s; set both minAllowed and maxAllowed", [autoscaling.update_mode(vpa), missing, autoscaling.target_text(vpa), risk])
 }
 
-policy_finding(vpa, policy, missing) := {"msg": msg, "container": policy.containerName} if {
-	policy.containerName != "*"
-	msg := sprintf("VerticalPodAutoscaler (updateMode %s) sets no %s in the containerPolicy of container %q of %s: %s; set both minAllowed and maxAllowed", [autoscaling.update_mode(vpa), missing, policy.containerName, autoscaling.target_text(vpa), risk])
+policy_finding(vpa, name, missing) := {"msg": msg, "container": name} if {
+	name != "*"
+	msg := sprintf("VerticalPodAutoscaler (updateMode %s) sets no %s in the containerPolicy of container %q of %s: %s; set both minAllowed and maxAllowed", [autoscaling.update_mode(vpa), missing, name, autoscaling.target_text(vpa), risk])
 }

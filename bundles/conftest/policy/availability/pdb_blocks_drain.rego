@@ -17,13 +17,15 @@
 #   stalls every maintenance. Only Deployments, StatefulSets, ReplicaSets,
 #   ReplicationControllers and Argo Rollouts count toward the cross check;
 #   a workload a ScaledObject scales to zero runs no pod at its minimum and
-#   is not counted.
+#   is not counted, nor is one with an explicit spec.replicas: 0, nor the
+#   Deployment an Argo Rollout runs through spec.workloadRef (the Rollout's
+#   replicas are its pods).
 # custom:
 #   id: pdb-blocks-drain
 #   severity: high
 #   profile: baseline
 #   kinds: [PodDisruptionBudget]
-#   version: 1.0.0
+#   version: 2.0.0
 #   remediation: |
 #     Use maxUnavailable: 1 (or a percentage above 0%, such as "25%"), which
 #     always lets one pod at a time be evicted while the others are healthy.
@@ -50,6 +52,7 @@ findings contains {"msg": msg, "field": ["spec", "maxUnavailable"]} if {
 }
 
 findings contains {"msg": msg, "field": ["spec", "minAvailable"]} if {
+	not max_unavailable_blocks
 	value := pdb.spec.minAvailable
 	disruption.percent(value) >= 100
 	msg := sprintf("minAvailable is %q: every pod it selects must stay available, so none may ever be evicted and every node drain, cluster upgrade and autoscaler scale-down that meets one of them hangs until someone deletes the budget; use maxUnavailable: 1", [value])
@@ -63,16 +66,26 @@ findings contains {"msg": msg, "field": ["spec", "minAvailable"]} if {
 	replicas >= 1
 	kept := disruption.kept(value, replicas)
 	kept >= replicas
-	msg := sprintf("minAvailable %s keeps %v pods available, and %s%s: at that count no pod may be evicted, so a node drain, cluster upgrade or autoscaler scale-down hangs on them until someone deletes the budget; use maxUnavailable: 1, or a minAvailable below %v", [json.marshal(value), kept, workloads_text(workloads), total_text(workloads, replicas), replicas])
+	msg := sprintf("minAvailable %s keeps %s available, and %s%s: at that count no pod may be evicted, so a node drain, cluster upgrade or autoscaler scale-down hangs on them until someone deletes the budget; %s", [json.marshal(value), pods_text(kept), workloads_text(workloads), total_text(workloads, replicas), advice(replicas)])
 }
 
-always_blocks if pdb.spec.maxUnavailable == 0
+pods_text(1) := "1 pod"
 
-always_blocks if disruption.percent(pdb.spec.maxUnavailable) == 0
+pods_text(n) := sprintf("%v pods", [n]) if n != 1
+
+advice(replicas) := sprintf("use maxUnavailable: 1, or set minAvailable to at most %v", [replicas - 1]) if {
+	replicas >= 2
+} else := "use maxUnavailable: 1, and run at least 2 replicas so that one keeps serving while another is evicted"
+
+max_unavailable_blocks if pdb.spec.maxUnavailable == 0
+
+max_unavailable_blocks if disruption.percent(pdb.spec.maxUnavailable) == 0
+
+always_blocks if max_unavailable_blocks
 
 always_blocks if disruption.percent(pdb.spec.minAvailable) >= 100
 
-workloads_text(workloads) := concat(", ", sort([sprintf("%s runs at least %v (%s)", [disruption.describe_workload(obj), scaling.min_replicas(obj), disruption.min_replicas_source(obj)]) |
+workloads_text(workloads) := concat(", ", sort([sprintf("%s runs as few as %s (%s)", [disruption.describe_workload(obj), scaling.replicas_text(scaling.min_replicas(obj)), scaling.min_replicas_source(obj)]) |
 	some obj in workloads
 ]))
 

@@ -25,7 +25,7 @@
 #   severity: medium
 #   profile: baseline
 #   kinds: [PodDisruptionBudget]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
 #     Make spec.selector match the labels of the pod template it is meant to
 #     protect (compare with the workload's spec.template.metadata.labels,
@@ -35,8 +35,8 @@ package prodready.rules.pdb_selector_matches_nothing
 
 import data.lib.prodready.disruption
 import data.lib.prodready.inventory
+import data.lib.prodready.pods
 import data.lib.prodready.review
-import data.lib.prodready.workload
 
 findings contains {"msg": msg} if {
 	review.kind == "PodDisruptionBudget"
@@ -45,12 +45,12 @@ findings contains {"msg": msg} if {
 	count(workloads) > 0
 	not selects_a_workload(pdb, workloads)
 	not disruption.selects_operator_resource(pdb)
-	msg := sprintf("its selector (%s) matches the pod labels of no workload in namespace %q (%s) and the labels of no operator's resource: it protects nothing, and a node drain may evict every replica of the service it was meant for at once; make spec.selector match the pod template labels of that workload", [selector_text(pdb), review.namespace, workloads_text(workloads)])
+	msg := sprintf("its selector (%s) matches the pod labels of no workload in %s (%s) and the labels of no operator's resource: it protects nothing, and a node drain may evict every replica of the service it was meant for at once; make spec.selector match the pod template labels of that workload", [selector_text(pdb), review.namespace_text, workloads_text(workloads)])
 }
 
 selects_a_workload(pdb, workloads) if {
 	some obj in workloads
-	disruption.selects(pdb, workload.template_labels(obj))
+	disruption.selects(pdb, pods.labels(obj))
 }
 
 selector_text(pdb) := "an empty selector, which in policy/v1beta1 selects no pod" if {
@@ -59,6 +59,6 @@ selector_text(pdb) := "an empty selector, which in policy/v1beta1 selects no pod
 
 # workloads_text lists the first five workloads with their pod labels.
 workloads_text(workloads) := concat("; ", array.concat(array.slice(listed, 0, 5), more)) if {
-	listed := sort([sprintf("%s/%s: %s", [obj.kind, obj.metadata.name, disruption.label_text(workload.template_labels(obj))]) | some obj in workloads])
+	listed := sort([sprintf("%s/%s: %s", [obj.kind, obj.metadata.name, disruption.label_text(pods.labels(obj))]) | some obj in workloads])
 	more := [sprintf("and %v more", [count(listed) - 5]) | count(listed) > 5]
 }

@@ -11,13 +11,16 @@
 #   every replica down at once, and the redundancy the replica count
 #   promised was never there (incident 3, the node drain outage). Checked
 #   on Deployments, StatefulSets, ReplicaSets, ReplicationControllers and
-#   Argo Rollouts.
+#   Argo Rollouts; a Rollout with spec.workloadRef is judged on the pod
+#   template of the Deployment it references (when in the input), and that
+#   Deployment is not judged on its own (Argo scales it). A workload with an
+#   explicit spec.replicas: 0 is scaled down on purpose and not reported.
 # custom:
 #   id: pod-spread-missing
 #   severity: medium
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
-#   version: 1.0.0
+#   version: 2.0.0
 #   remediation: |
 #     Add a topologySpreadConstraint to the pod template with topologyKey
 #     topology.kubernetes.io/zone, maxSkew 1, whenUnsatisfiable
@@ -29,16 +32,16 @@
 package prodready.rules.pod_spread_missing
 
 import data.lib.prodready.availability
+import data.lib.prodready.pods
 import data.lib.prodready.review
 import data.lib.prodready.scaling
-import data.lib.prodready.workload
 
 findings contains {"msg": msg} if {
 	obj := review.object
-	availability.replicated(obj)
+	scaling.replicated(obj)
 	replicas := scaling.min_replicas(obj)
 	is_number(replicas)
 	replicas >= 2
-	not availability.spreads(workload.template_of(obj))
-	msg := sprintf("%s %q runs at least %s (%s) but sets neither topologySpreadConstraints nor podAntiAffinity: the scheduler may put them all on one node or in one zone, and a single drain or outage takes every replica down; add a topologySpreadConstraint on %s whose labelSelector matches the pod labels", [obj.kind, obj.metadata.name, availability.replicas_text(replicas), availability.min_replicas_source(obj), availability.zone_key])
+	not availability.spreads(pods.template(obj))
+	msg := sprintf("%s %q runs at least %s (%s) but sets neither topologySpreadConstraints nor podAntiAffinity: the scheduler may put them all on one node or in one zone, and a single drain or outage takes every replica down; add a topologySpreadConstraint on %s whose labelSelector matches the pod labels", [obj.kind, obj.metadata.name, scaling.replicas_text(replicas), scaling.min_replicas_source(obj), availability.zone_key])
 }

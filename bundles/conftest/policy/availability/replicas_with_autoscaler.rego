@@ -9,13 +9,15 @@
 #   replicas back to 3 until the autoscaler reacts again, minutes later, and
 #   a GitOps controller may fight the autoscaler on every sync. Leaving
 #   spec.replicas out keeps the live count on apply (a new Deployment then
-#   starts with 1 and the autoscaler raises it to its minimum).
+#   starts with 1 and the autoscaler raises it to its minimum). An explicit
+#   spec.replicas: 0 scales the workload to nothing on purpose (the HPA
+#   stands still too) and is not reported.
 # custom:
 #   id: replicas-with-autoscaler
 #   severity: low
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
-#   version: 1.0.0
+#   version: 1.1.0
 #   remediation: |
 #     Remove spec.replicas from the workload's manifest (in a Helm chart,
 #     render it only when autoscaling is disabled) and let the
@@ -31,13 +33,15 @@ package prodready.rules.replicas_with_autoscaler
 import data.lib.prodready.disruption
 import data.lib.prodready.review
 import data.lib.prodready.scaling
-import data.lib.prodready.workload
 
 findings contains {"msg": msg, "field": ["spec", "replicas"]} if {
 	obj := review.object
-	workload.workload(obj)
+	scaling.replicated(obj)
 	replicas := obj.spec.replicas
 	replicas != null
 	scaling.autoscaled(obj)
-	msg := sprintf("%s sets spec.replicas %v while %s scales it: every apply, helm upgrade or GitOps sync resets the count to %v, undoing the autoscaler (a deploy during a peak scales it back in); remove spec.replicas and let the autoscaler's minimum set the floor", [disruption.describe_workload(obj), replicas, disruption.autoscalers_text(obj), replicas])
+	msg := sprintf("%s sets spec.replicas %v while %s %s it: every apply, helm upgrade or GitOps sync resets the count to %v, undoing the autoscaler (a deploy during a peak scales it back in); remove spec.replicas and let the autoscaler's minimum set the floor", [disruption.describe_workload(obj), replicas, disruption.autoscalers_text(obj), verb(obj), replicas])
 }
+
+verb(obj) := "scales" if count(disruption.autoscalers(obj)) == 1
+else := "scale"

@@ -25,7 +25,7 @@
 #   severity: low
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, DaemonSet, Rollout]
-#   version: 1.0.0
+#   version: 1.0.1
 #   remediation: |
 #     Mount the whole Secret volume at a directory of its own (no subPath)
 #     and point the application at the file inside it, so the kubelet
@@ -46,5 +46,5 @@ findings contains {"msg": msg, "container": container.name} if {
 		not config.reloads(name)
 	}
 	count(secrets) > 0
-	msg := sprintf("container %q mounts %s with subPath, and %s %q has no Reloader annotation covering %s: a subPath mount never receives a rotated value, so the container keeps the old one until it restarts; mount the volume without subPath, or annotate the %s reloader.stakater.com/auto: \"true\"", [container.name, config.secrets_text(secrets), review.kind, review.name, config.it(secrets), review.kind])
+	msg := sprintf("container %q mounts %s with subPath, and %s %q has no Reloader annotation covering %s: a subPath mount never receives a rotated value, so the container keeps the old one until it restarts; mount %s without subPath, or annotate the %s reloader.stakater.com/auto: \"true\"", [container.name, config.secrets_text(secrets), review.kind, review.name, config.it(secrets), config.it(secrets), review.kind])
 }

@@ -16,7 +16,7 @@
 #   severity: medium
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
-#   version: 1.0.0
+#   version: 1.0.1
 #   parameters:
 #     spotKeys:
 #       type: array
@@ -62,5 +62,10 @@ findings contains {"msg": msg} if {
 	values := review.param(id, "spotValues")
 	reasons := spot.spot_only_reasons(spec, keys, values)
 	count(reasons) > 0
-	msg := sprintf("%s %q can run on spot nodes only (%s): when spot capacity is reclaimed or runs out, its pods stay Pending with no on-demand node to fall back to; prefer spot with a preferred node affinity, or allow on-demand capacity too", [review.kind, review.name, concat(", ", sort(reasons))])
+	msg := sprintf("%s %q can run on spot nodes only (%s): %s with no on-demand node to fall back to; prefer spot with a preferred node affinity, or allow on-demand capacity too", [review.kind, review.name, concat(", ", sort(reasons)), pending])
 }
+
+# pending speaks of the pods of a controller, which are recreated when a
+# spot node is reclaimed, or of a bare Pod, which is not.
+pending := "when spot capacity runs out, it stays Pending" if review.kind == "Pod"
+else := "when spot capacity is reclaimed or runs out, its pods stay Pending"

@@ -13,8 +13,8 @@
 package lib.prodready.autoscaling
 
 import data.lib.prodready.inventory
+import data.lib.prodready.pods
 import data.lib.prodready.scaling
-import data.lib.prodready.workload
 
 # hpa(obj) is true for a HorizontalPodAutoscaler (any autoscaling/* version).
 hpa(obj) if {
@@ -243,7 +243,7 @@ container_resources(v, name) := policy_resources(policy) if {
 # policy's) for containers no policy names.
 controlled_resources(v) := {r |
 	some target in targets(v)
-	some container in workload.template_of(target).spec.containers
+	some container in pods.template(target).spec.containers
 	some r in container_resources(v, container.name)
 } if {
 	count(targets(v)) > 0
@@ -289,8 +289,3 @@ scales_to_zero_text(so) := "minReplicaCount 0" if {
 target_text(obj) := describe_target(obj) if {
 	describe_target(obj)
 } else := "its target"
-
-# replicas_text(n) is n replicas in words: "1 replica", "3 replicas".
-replicas_text(n) := "1 replica" if {
-	n == 1
-} else := sprintf("%v replicas", [n])

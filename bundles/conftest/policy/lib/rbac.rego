@@ -4,10 +4,11 @@
 #   What the rbac rules share: whether the object under review is a Role or
 #   ClusterRole (with its policy rules) or a RoleBinding or
 #   ClusterRoleBinding (with its subjects) of the rbac.authorization.k8s.io
-#   API; what a policy rule grants, with Kubernetes' matching ("*" in verbs,
-#   resources or apiGroups matches everything, "resource/subresource" a
-#   subresource); which subjects are ServiceAccounts; and how to describe
-#   rules and subjects in a message.
+#   API; which verbs and resources a policy rule names explicitly
+#   ("resource/subresource" naming a subresource; a "*" verb or resource is
+#   rbac-wildcard's alone) and which API groups it covers ("*" covers every
+#   group); which subjects are ServiceAccounts; and how to describe rules
+#   and subjects in a message.
 package lib.prodready.rbac
 
 import data.lib.prodready.review
@@ -43,6 +44,14 @@ subjects contains subject if {
 	is_object(subject)
 }
 
+# in_order(subjects) lists the subjects of the set subjects in the order the
+# binding under review names them, each once.
+in_order(subjects) := [subject |
+	some i, subject in review.object.subjects
+	subject in subjects
+	not subject in array.slice(review.object.subjects, 0, i)
+]
+
 # binds_cluster_role(name) is true when the binding under review grants the ClusterRole name.
 binds_cluster_role(name) if {
 	is_binding
@@ -55,24 +64,6 @@ field(rule, name) := rule[name] if {
 	is_array(rule[name])
 } else := []
 
-# grants_verb(rule, verb) is true when the rule allows verb ("*" allows every verb).
-grants_verb(rule, verb) if {
-	some v in field(rule, "verbs")
-	v in {verb, "*"}
-}
-
-# covers_resource(rule, resource) is true when the rule applies to resource:
-# "*", the resource itself, or one of its subresources ("resource/sub").
-covers_resource(rule, resource) if {
-	some r in field(rule, "resources")
-	r in {resource, "*"}
-}
-
-covers_resource(rule, resource) if {
-	some r in field(rule, "resources")
-	startswith(r, concat("", [resource, "/"]))
-}
-
 # covers_group(rule, group) is true when the rule applies to the API group
 # group ("" is the core group; "*" covers every group).
 covers_group(rule, group) if {
@@ -80,8 +71,26 @@ covers_group(rule, group) if {
 	g in {group, "*"}
 }
 
+# lists_verb(rule, verb) is true when the rule lists verb itself, not
+# through "*": a "*" is rbac-wildcard's finding, not the other rules'.
+lists_verb(rule, verb) if verb in field(rule, "verbs")
+
+# lists_resource(rule, resource) is true when the rule lists resource
+# itself or one of its subresources ("resource/sub"), not through "*".
+lists_resource(rule, resource) if resource in field(rule, "resources")
+
+lists_resource(rule, resource) if {
+	some r in field(rule, "resources")
+	startswith(r, concat("", [resource, "/"]))
+}
+
 # names_resources(rule) is true when the rule is limited to resourceNames.
 names_resources(rule) if count(field(rule, "resourceNames")) > 0
+
+# words(xs) joins the strings xs for a message: "a", "a and b", "a, b and c".
+words(xs) := xs[0] if count(xs) == 1
+
+words(xs) := concat(" and ", [concat(", ", array.slice(xs, 0, count(xs) - 1)), xs[count(xs) - 1]]) if count(xs) > 1
 
 # list(xs) writes a list of strings for a message: ["get", "list"].
 list(xs) := sprintf("[%s]", [concat(", ", [sprintf("%q", [x]) | some x in xs])])
@@ -107,8 +116,9 @@ names_text(rule) := sprintf(" (resourceNames %s)", [list(field(rule, "resourceNa
 	names_resources(rule)
 } else := ""
 
-# scope is where the role under review applies, for a message.
-scope := sprintf("in namespace %q", [review.namespace]) if {
+# scope is where the role under review applies, for a message: a Role
+# without metadata.namespace applies in the namespace it is applied to.
+scope := sprintf("in %s", [review.namespace_text]) if {
 	review.kind == "Role"
 } else := "in every namespace it is bound in (all of them through a ClusterRoleBinding)"
 
@@ -142,7 +152,7 @@ service_account_group(subject) if {
 }
 
 # describe_subject(subject) names a subject for a message.
-describe_subject(subject) := sprintf("ServiceAccount %q of namespace %q", [sa.name, sa.namespace]) if {
+describe_subject(subject) := sprintf("ServiceAccount %q %s", [sa.name, namespace_text(sa.namespace)]) if {
 	subject.kind == "ServiceAccount"
 	sa := service_account(subject)
 }
@@ -161,6 +171,15 @@ describe_subject(subject) := sprintf("Group %q (every ServiceAccount of namespac
 	subject.kind == "Group"
 	startswith(subject.name, "system:serviceaccounts:")
 }
+
+# namespace_text(ns) places a ServiceAccount subject: one without a
+# namespace, in a RoleBinding without metadata.namespace, is of the
+# namespace the binding is applied to; a ClusterRoleBinding needs one.
+namespace_text(ns) := sprintf("of namespace %q", [ns]) if ns != ""
+
+namespace_text("") := "of the RoleBinding's namespace" if review.kind == "RoleBinding"
+
+namespace_text("") := "without a namespace" if review.kind != "RoleBinding"
 
 describe_subject(subject) := sprintf("%s %q", [subject.kind, subject.name]) if {
 	not service_account(subject)

@@ -38,3 +38,9 @@ parameters(id) := input.parameters if gatekeeper
 else := data.lib.parameters[id]
 
 param(id, key) := parameters(id)[key]
+
+# namespace_text is "namespace \"shop\"" in messages, or "its namespace"
+# for an object without metadata.namespace (the namespace kubectl -n or
+# Helm's --namespace gives it decides).
+namespace_text := sprintf("namespace %q", [namespace]) if namespace != ""
+else := "its namespace"
