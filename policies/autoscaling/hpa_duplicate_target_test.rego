@@ -17,16 +17,20 @@ check(obj, objs) := result if {
 	result := hpa_duplicate_target.findings with input as obj with data.inventory as fixtures.inventory(objs)
 }
 
-finding(others, verb, target) := {"field": ["spec", "scaleTargetRef"], "msg": sprintf("%s also %s %s: each computes its own replica count and overwrites the other's, so the count flaps between their answers (recent Kubernetes versions stop scaling it at all); keep one HPA with every metric in its spec.metrics and delete the others", [others, verb, target])}
+finding(other, target) := {"field": ["spec", "scaleTargetRef"], "msg": sprintf("HorizontalPodAutoscaler %q also scales %s: the HPA controller stops both (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the other's replica count, which flaps); keep one HPA with the metrics of both in its spec.metrics, and delete the other", [other, target])}
+
+merged(others, target) := {"field": ["spec", "scaleTargetRef"], "msg": sprintf("HorizontalPodAutoscalers %s also scale %s: the HPA controller stops all of them (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the others' replica count, which flaps); keep one HPA with the metrics of all of them in its spec.metrics, and delete the others", [others, target])}
 
 test_fires_on_each_of_two_hpas if {
-	check(cpu, [cpu, memory]) == {finding("HorizontalPodAutoscaler \"api-memory\"", "scales", "Deployment \"api\"")}
-	check(memory, [cpu, memory]) == {finding("HorizontalPodAutoscaler \"api-cpu\"", "scales", "Deployment \"api\"")}
+	check(cpu, [cpu, memory]) == {finding("api-memory", "Deployment \"api\"")}
+	check(memory, [cpu, memory]) == {finding("api-cpu", "Deployment \"api\"")}
 }
 
 test_names_every_other_hpa_in_one_finding if {
 	queue := hpa("api-queue", "Deployment", "api")
-	check(cpu, [cpu, memory, queue]) == {finding("HorizontalPodAutoscalers \"api-memory\", \"api-queue\"", "scale", "Deployment \"api\"")}
+	check(cpu, [cpu, memory, queue]) == {merged("\"api-memory\" and \"api-queue\"", "Deployment \"api\"")}
+	batch := hpa("api-batch", "Deployment", "api")
+	check(cpu, [cpu, memory, queue, batch]) == {merged("\"api-batch\", \"api-memory\" and \"api-queue\"", "Deployment \"api\"")}
 }
 
 test_fires_whether_or_not_the_workload_is_in_the_input if {
@@ -38,7 +42,7 @@ test_fires_whether_or_not_the_workload_is_in_the_input if {
 test_fires_under_gatekeeper_review if {
 	review := {"review": {"object": cpu}, "parameters": {}}
 	result := hpa_duplicate_target.findings with input as review with data.inventory as fixtures.inventory([memory])
-	result == {finding("HorizontalPodAutoscaler \"api-memory\"", "scales", "Deployment \"api\"")}
+	result == {finding("api-memory", "Deployment \"api\"")}
 }
 
 test_passes_for_one_hpa if {
@@ -63,4 +67,24 @@ test_leaves_the_hpa_keda_made_to_keda_hpa_conflict if {
 test_skips_other_kinds if {
 	vpa := {"apiVersion": "autoscaling.k8s.io/v1", "kind": "VerticalPodAutoscaler", "metadata": {"name": "api", "namespace": "shop"}, "spec": {"targetRef": {"kind": "Deployment", "name": "api"}}}
 	count(check(vpa, [vpa, cpu, memory])) == 0
+}
+
+test_ignores_the_api_version_of_the_references if {
+	v1 := object.union(json.remove(memory, ["spec/scaleTargetRef/apiVersion"]), {"apiVersion": "autoscaling/v1"})
+	check(cpu, [cpu, v1]) == {finding("api-memory", "Deployment \"api\"")}
+	check(v1, [cpu, v1]) == {finding("api-cpu", "Deployment \"api\"")}
+}
+
+test_an_hpa_the_input_repeats_is_one_hpa if {
+	# The SDK files a second definition of one HPA under name/duplicate-2.
+	edited := object.union(cpu, {"spec": {"minReplicas": 4}})
+	inv := {"namespace": {"shop": {"autoscaling/v2": {"HorizontalPodAutoscaler": {"api-cpu": cpu, "api-cpu/duplicate-2": edited}}}}}
+	count(hpa_duplicate_target.findings) == 0 with input as cpu with data.inventory as inv
+}
+
+test_fires_without_a_namespace if {
+	no_ns := json.remove(cpu, ["metadata/namespace"])
+	other := json.remove(memory, ["metadata/namespace"])
+	inv := {"namespace": {"": {"autoscaling/v2": {"HorizontalPodAutoscaler": {"api-cpu": no_ns, "api-memory": other}}}}}
+	hpa_duplicate_target.findings == {finding("api-memory", "Deployment \"api\"")} with input as no_ns with data.inventory as inv
 }

@@ -17,7 +17,7 @@
 #   severity: medium
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
-#   version: 1.0.0
+#   version: 1.0.1
 #   parameters:
 #     minReplicas:
 #       type: integer
@@ -40,5 +40,12 @@ findings contains {"msg": msg, "field": ["spec", "minReplicas"]} if {
 	wanted := review.param("hpa-min-replicas-low", "minReplicas")
 	minimum := autoscaling.min_replicas(hpa)
 	minimum < wanted
-	msg := sprintf("HorizontalPodAutoscaler scales %s down to %s when load is low (%s), fewer than the %v required: at the quietest hour one node drain, crash or zone failure takes most of its capacity, and the next ramp-up waits minutes for new pods; set minReplicas to at least %v", [autoscaling.target_text(hpa), scaling.replicas_text(minimum), autoscaling.min_replicas_text(hpa), wanted, wanted])
+	msg := sprintf("HorizontalPodAutoscaler scales %s down to %s when load is low (%s), fewer than the %v required: %s; set minReplicas to at least %v", [autoscaling.target_text(hpa), scaling.replicas_text(minimum), autoscaling.min_replicas_text(hpa), wanted, risk(minimum), wanted])
 }
+
+# risk(minimum) is what the floor means at the quietest hour.
+risk(0) := "at the quietest hour no pod runs at all, and the first request waits for a pod to be scheduled and started"
+
+risk(1) := "at the quietest hour one node drain, crash or zone failure takes its only pod, and it serves nothing until a new one starts"
+
+risk(n) := sprintf("at the quietest hour one node drain, crash or zone failure takes at least 1 of its %v pods (all of them if they share a node or a zone), and the next ramp-up waits minutes for new pods", [n]) if n > 1

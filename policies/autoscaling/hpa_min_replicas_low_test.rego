@@ -8,7 +8,13 @@ hpa(spec) := {
 	"spec": object.union({"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}, "maxReplicas": 10}, spec),
 }
 
-finding(replicas, source, wanted) := {"msg": sprintf("HorizontalPodAutoscaler scales Deployment \"api\" down to %s when load is low (%s), fewer than the %v required: at the quietest hour one node drain, crash or zone failure takes most of its capacity, and the next ramp-up waits minutes for new pods; set minReplicas to at least %v", [replicas, source, wanted, wanted]), "field": ["spec", "minReplicas"]}
+risk(n) := "at the quietest hour no pod runs at all, and the first request waits for a pod to be scheduled and started" if n == 0
+
+else := "at the quietest hour one node drain, crash or zone failure takes its only pod, and it serves nothing until a new one starts" if n == 1
+
+else := sprintf("at the quietest hour one node drain, crash or zone failure takes at least 1 of its %v pods (all of them if they share a node or a zone), and the next ramp-up waits minutes for new pods", [n])
+
+finding(replicas, source, wanted) := {"msg": sprintf("HorizontalPodAutoscaler scales Deployment \"api\" down to %s when load is low (%s), fewer than the %v required: %s; set minReplicas to at least %v", [replicas, source, wanted, risk(to_number(split(replicas, " ")[0])), wanted]), "field": ["spec", "minReplicas"]}
 
 test_fires_below_minimum if {
 	hpa_min_replicas_low.findings == {finding("2 replicas", "minReplicas 2", 3)} with input as hpa({"minReplicas": 2})
@@ -30,7 +36,7 @@ test_fires_for_autoscaling_v1 if {
 
 test_fires_for_a_rollout_target if {
 	h := hpa({"minReplicas": 1, "scaleTargetRef": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "web"}})
-	msg := "HorizontalPodAutoscaler scales Rollout \"web\" down to 1 replica when load is low (minReplicas 1), fewer than the 3 required: at the quietest hour one node drain, crash or zone failure takes most of its capacity, and the next ramp-up waits minutes for new pods; set minReplicas to at least 3"
+	msg := "HorizontalPodAutoscaler scales Rollout \"web\" down to 1 replica when load is low (minReplicas 1), fewer than the 3 required: at the quietest hour one node drain, crash or zone failure takes its only pod, and it serves nothing until a new one starts; set minReplicas to at least 3"
 	hpa_min_replicas_low.findings == {{"msg": msg, "field": ["spec", "minReplicas"]}} with input as h
 }
 

@@ -98,6 +98,7 @@ lws_ref(name) := {"apiVersion": "leaderworkerset.x-k8s.io/v1", "kind": "LeaderWo
 test_passes_for_a_leader_worker_set_in_the_input if {
 	# A custom resource with a scale subresource is a target like a workload.
 	count(check(hpa(lws_ref("llm")), [lws("llm"), workload("Deployment", "cart", "shop")])) == 0
+
 	# Its apiVersion is not compared.
 	count(check(hpa(object.union(lws_ref("llm"), {"apiVersion": "leaderworkerset.x-k8s.io/v1beta1"})), [lws("llm"), workload("Deployment", "cart", "shop")])) == 0
 }
@@ -105,6 +106,7 @@ test_passes_for_a_leader_worker_set_in_the_input if {
 test_fires_for_a_missing_leader_worker_set if {
 	check(hpa(lws_ref("llm")), [lws("llm-70b"), workload("Deployment", "cart", "shop")]) == {finding("LeaderWorkerSet", "llm", "its only LeaderWorkerSet is llm-70b")}
 	check(hpa(lws_ref("llm")), [workload("Deployment", "cart", "shop")]) == {finding("LeaderWorkerSet", "llm", "it has no LeaderWorkerSet at all")}
+
 	# Not in a namespace without workloads: the LeaderWorkerSet may ship from elsewhere.
 	count(check(hpa(lws_ref("llm")), [lws("llm-70b")])) == 0
 }

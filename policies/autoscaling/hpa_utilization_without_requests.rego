@@ -17,7 +17,8 @@
 #   the HPA's namespace by kind and name; a target missing from the input is
 #   hpa-target-missing's concern. An Argo Rollout with spec.workloadRef runs
 #   the pod template of the Deployment it references: its containers are
-#   the ones checked.
+#   the ones checked. One finding per container, naming every resource it
+#   lacks a request for.
 # custom:
 #   id: hpa-utilization-without-requests
 #   severity: high
@@ -32,18 +33,19 @@
 package prodready.rules.hpa_utilization_without_requests
 
 import data.lib.prodready.autoscaling
-import data.lib.prodready.pods
 import data.lib.prodready.resources
 import data.lib.prodready.review
 
-findings contains {"msg": msg, "container": container.name} if {
+findings contains {"msg": msg, "container": name} if {
 	hpa := review.object
 	autoscaling.hpa(hpa)
-	some target in autoscaling.targets(hpa)
-	some container in pods.template(target).spec.containers
-	missing := missing_resources(hpa, container)
+	containers := autoscaling.target_containers(hpa)
+	some name in {container.name | some container in containers}
+
+	# One finding per container, even if the input repeats the target.
+	missing := sort({r | some container in containers; container.name == name; some r in missing_resources(hpa, container)})
 	count(missing) > 0
-	msg := sprintf("HorizontalPodAutoscaler scales %s %q on %s, but its container %q has no %s request (nor a limit that defaults it): the HPA cannot compute utilization (FailedGetResourceMetric) and does not scale on it; set resources.requests.%s on container %q", [target.kind, target.metadata.name, metrics_text(hpa, container, missing), container.name, concat(" or ", missing), concat(" and requests.", missing), container.name])
+	msg := sprintf("HorizontalPodAutoscaler scales %s on %s, but its container %q has no %s request (nor a limit that defaults it): the HPA cannot compute utilization (FailedGetResourceMetric) and does not scale on it; set resources.requests.%s on container %q", [autoscaling.describe_target(hpa), metrics_text(hpa, {"name": name}, missing), name, concat(" or ", missing), concat(" and requests.", missing), name])
 }
 
 # metrics(hpa, container) are the HPA's utilization metrics that need a

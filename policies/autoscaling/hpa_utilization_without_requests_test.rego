@@ -162,3 +162,16 @@ test_reads_the_template_of_a_rollouts_deployment if {
 	check(h, [rollout, template]) == {finding("Rollout \"api\"", "cpu utilization (70%)", "proxy", ["cpu"])}
 	count(check(h, [rollout])) == 0
 }
+
+test_one_finding_per_container_when_the_input_repeats_the_target if {
+	# The SDK files a second definition of the Deployment under api/duplicate-2.
+	h := hpa([utilization("cpu", 70), utilization("memory", 80)])
+	first := deployment([app, {"name": "proxy", "image": "envoy:1.31"}])
+	second := deployment([app, {"name": "proxy", "image": "envoy:1.31", "resources": {"requests": {"cpu": "100m"}}}])
+	inv := {"namespace": {"shop": {
+		"apps/v1": {"Deployment": {"api": first, "api/duplicate-2": second}},
+		"autoscaling/v2": {"HorizontalPodAutoscaler": {"api": h}},
+	}}}
+	result := hpa_utilization_without_requests.findings with input as h with data.inventory as inv
+	result == {finding("Deployment \"api\"", "cpu utilization (70%) and memory utilization (80%)", "proxy", ["cpu", "memory"])}
+}

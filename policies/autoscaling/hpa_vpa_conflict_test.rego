@@ -33,9 +33,9 @@ check(obj, objs) := result if {
 	result := hpa_vpa_conflict.findings with input as obj with data.inventory as fixtures.inventory(array.concat([obj], objs))
 }
 
-finding(update_mode, hpa_name, resources) := merged(update_mode, sprintf("HorizontalPodAutoscaler %q on %s", [hpa_name, resources]))
+utilization_reason := "as load rises the VPA raises the requests, which lowers the utilization the HPA sees, so the HPA removes replicas while the VPA evicts pods to resize them, and the two chase each other"
 
-merged(update_mode, conflicts) := {"msg": sprintf("VerticalPodAutoscaler (updateMode %s) and %s both scale Deployment \"api\": the VPA raises requests as load rises, which lowers the utilization the HPA sees, so the HPA removes replicas and the VPA evicts pods to resize them, and the two chase each other; let the VPA control only resources the HPA does not scale on (controlledResources), or scale the HPA on another metric", [update_mode, conflicts])}
+finding(update_mode, hpa_name, resources) := {"msg": sprintf("VerticalPodAutoscaler (updateMode %s) sets the %s requests of Deployment \"api\", and HorizontalPodAutoscaler %q scales it on %s: %s; let the VPA control only resources the HPA does not scale on (controlledResources), or scale the HPA on another metric", [update_mode, resources, hpa_name, resources, utilization_reason])}
 
 test_fires_for_default_update_mode if {
 	check(vpa({}), [deployment, hpa([utilization("cpu")])]) == {finding("Auto", "api-hpa", "cpu")}
@@ -52,8 +52,12 @@ test_fires_for_both_resources if {
 }
 
 test_fires_for_an_average_value_target if {
+	# An AverageValue target does not depend on the requests: the reason differs.
 	average := {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue", "averageValue": "1Gi"}}}
-	check(vpa({}), [hpa([average])]) == {finding("Auto", "api-hpa", "memory")}
+	check(vpa({}), [hpa([average])]) == {{"msg": "VerticalPodAutoscaler (updateMode Auto) sets the memory requests of Deployment \"api\", and HorizontalPodAutoscaler \"api-hpa\" scales it on memory: the HPA changes the replica count on that usage while the VPA resizes the same pods on it and evicts them to apply each new size, so each reacts to what the other just changed and the two chase each other; let the VPA control only resources the HPA does not scale on (controlledResources), or scale the HPA on another metric"}}
+
+	# Beside a utilization metric of a shared resource, that one's reason is given.
+	check(vpa({}), [hpa([average, utilization("cpu")])]) == {finding("Auto", "api-hpa", "cpu and memory")}
 }
 
 test_fires_for_a_container_resource_metric if {
@@ -131,5 +135,30 @@ test_skips_other_kinds if {
 
 test_names_every_conflicting_hpa_in_one_finding if {
 	other := json.patch(hpa([utilization("memory")]), [{"op": "replace", "path": "/metadata/name", "value": "api-memory"}])
-	check(vpa({}), [hpa([utilization("cpu")]), other]) == {merged("Auto", "HorizontalPodAutoscaler \"api-hpa\" on cpu, and HorizontalPodAutoscaler \"api-memory\" on memory")}
+	both := json.patch(hpa([utilization("memory"), utilization("cpu")]), [{"op": "replace", "path": "/metadata/name", "value": "api-both"}])
+	msg := "VerticalPodAutoscaler (updateMode Auto) sets the cpu and memory requests of Deployment \"api\", and HorizontalPodAutoscalers scale it on them (\"api-both\" on cpu and memory, \"api-hpa\" on cpu and \"api-memory\" on memory): as load rises the VPA raises the requests, which lowers the utilization the HPAs see, so the HPAs remove replicas while the VPA evicts pods to resize them, and they chase each other; let the VPA control only resources no HPA scales on (controlledResources), or scale the HPAs on other metrics"
+	check(vpa({}), [hpa([utilization("cpu")]), other, both]) == {{"msg": msg}}
+	check(vpa({}), [hpa([utilization("cpu")]), other]) == {{"msg": "VerticalPodAutoscaler (updateMode Auto) sets the cpu and memory requests of Deployment \"api\", and HorizontalPodAutoscalers scale it on them (\"api-hpa\" on cpu and \"api-memory\" on memory): as load rises the VPA raises the requests, which lowers the utilization the HPAs see, so the HPAs remove replicas while the VPA evicts pods to resize them, and they chase each other; let the VPA control only resources no HPA scales on (controlledResources), or scale the HPAs on other metrics"}}
+}
+
+rollout := {
+	"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+	"metadata": {"name": "api", "namespace": "shop"},
+	"spec": {"replicas": 3, "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api-template"}},
+}
+
+on_rollout(obj, field) := json.patch(obj, [{"op": "replace", "path": field, "value": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "api"}}])
+
+test_reads_the_containers_of_a_rollouts_deployment if {
+	template := json.patch(deployment, [{"op": "replace", "path": "/metadata/name", "value": "api-template"}])
+	h := on_rollout(hpa([utilization("cpu")]), "/spec/scaleTargetRef")
+	msg := "VerticalPodAutoscaler (updateMode Auto) sets the cpu requests of Rollout \"api\", and HorizontalPodAutoscaler \"api-hpa\" scales it on cpu: as load rises the VPA raises the requests, which lowers the utilization the HPA sees, so the HPA removes replicas while the VPA evicts pods to resize them, and the two chase each other; let the VPA control only resources the HPA does not scale on (controlledResources), or scale the HPA on another metric"
+	check(on_rollout(vpa({}), "/spec/targetRef"), [rollout, template, h]) == {{"msg": msg}}
+
+	# The Deployment's containers are all restricted to memory: no conflict.
+	restricted := on_rollout(vpa(policies([{"containerName": "app", "controlledResources": ["memory"]}, {"containerName": "proxy", "mode": "Off"}])), "/spec/targetRef")
+	count(check(restricted, [rollout, template, h])) == 0
+
+	# Without the Deployment, its containers are unknown: the policies decide.
+	check(restricted, [rollout, h]) == {{"msg": msg}}
 }

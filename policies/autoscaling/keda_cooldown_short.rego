@@ -16,7 +16,7 @@
 #   severity: low
 #   profile: baseline
 #   kinds: [ScaledObject]
-#   version: 1.0.0
+#   version: 1.0.1
 #   parameters:
 #     minSeconds:
 #       type: integer
@@ -39,5 +39,5 @@ findings contains {"msg": msg} if {
 	is_number(cooldown)
 	min_seconds := review.param("keda-cooldown-short", "minSeconds")
 	cooldown < min_seconds
-	msg := sprintf("ScaledObject scales %s to zero (%s) %vs after its triggers go quiet (cooldownPeriod %v), sooner than %vs: every pause between bursts removes the last pod and the next message waits for a cold start; set cooldownPeriod to at least %v", [autoscaling.target_text(so), zero, cooldown, cooldown, min_seconds, min_seconds])
+	msg := sprintf("ScaledObject scales %s to zero (%s) %vs after its triggers go quiet (cooldownPeriod %v), sooner than %vs: every pause between bursts removes the last pod and the next burst waits for a cold start; set cooldownPeriod to at least %v", [autoscaling.target_text(so), zero, cooldown, cooldown, min_seconds, min_seconds])
 }

@@ -8,7 +8,7 @@ scaled_object(spec) := {
 	"spec": object.union({"scaleTargetRef": {"name": "mailer"}, "maxReplicaCount": 20, "triggers": [{"type": "rabbitmq", "metadata": {"queueName": "mail", "value": "20"}}]}, spec),
 }
 
-finding(zero, cooldown, minimum) := {"msg": sprintf("ScaledObject scales Deployment \"mailer\" to zero (%s) %vs after its triggers go quiet (cooldownPeriod %v), sooner than %vs: every pause between bursts removes the last pod and the next message waits for a cold start; set cooldownPeriod to at least %v", [zero, cooldown, cooldown, minimum, minimum])}
+finding(zero, cooldown, minimum) := {"msg": sprintf("ScaledObject scales Deployment \"mailer\" to zero (%s) %vs after its triggers go quiet (cooldownPeriod %v), sooner than %vs: every pause between bursts removes the last pod and the next burst waits for a cold start; set cooldownPeriod to at least %v", [zero, cooldown, cooldown, minimum, minimum])}
 
 test_fires_with_min_replica_count_zero if {
 	keda_cooldown_short.findings == {finding("minReplicaCount 0", 30, 300)} with input as scaled_object({"minReplicaCount": 0, "cooldownPeriod": 30})
@@ -25,7 +25,7 @@ test_fires_with_idle_replica_count_zero if {
 
 test_fires_for_a_statefulset_target if {
 	so := scaled_object({"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "mailer"}, "cooldownPeriod": 120})
-	msg := "ScaledObject scales StatefulSet \"mailer\" to zero (minReplicaCount unset, which defaults to 0) 120s after its triggers go quiet (cooldownPeriod 120), sooner than 300s: every pause between bursts removes the last pod and the next message waits for a cold start; set cooldownPeriod to at least 300"
+	msg := "ScaledObject scales StatefulSet \"mailer\" to zero (minReplicaCount unset, which defaults to 0) 120s after its triggers go quiet (cooldownPeriod 120), sooner than 300s: every pause between bursts removes the last pod and the next burst waits for a cold start; set cooldownPeriod to at least 300"
 	keda_cooldown_short.findings == {{"msg": msg}} with input as so
 }
 

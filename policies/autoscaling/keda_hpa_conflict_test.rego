@@ -27,9 +27,9 @@ check(obj, objs) := result if {
 	result := keda_hpa_conflict.findings with input as obj with data.inventory as fixtures.inventory(array.concat([obj], objs))
 }
 
-finding(so, target) := merged(sprintf("ScaledObject \"%s\"", [so]), target)
+finding(so, target) := {"msg": sprintf("KEDA ScaledObject %q also scales %s, through an HPA of its own (keda-hpa-%s): with two HPAs on the same pods, the HPA controller stops both (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the other's replica count, which swings between their answers); keep one autoscaler, for example move this HPA's metrics into the ScaledObject's triggers and delete this HPA", [so, target, so])}
 
-merged(scaled_objects, target) := {"msg": sprintf("HorizontalPodAutoscaler and KEDA %s both scale %s: KEDA scales through an HPA of its own, so two HPAs overwrite each other's replica count and the workload swings between their answers; keep one, for example move this HPA's metrics into the ScaledObject's triggers and delete it", [scaled_objects, target])}
+merged(scaled_objects, target) := {"msg": sprintf("KEDA ScaledObjects %s also scale %s, each through an HPA of its own: with several HPAs on the same pods, the HPA controller stops all of them (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the others' replica count, which swings between their answers); keep one autoscaler, for example move this HPA's metrics into one ScaledObject's triggers and delete this HPA and the other ScaledObjects", [scaled_objects, target])}
 
 test_fires_when_both_target_a_deployment if {
 	# The ScaledObject's kind defaults to Deployment.
@@ -47,7 +47,7 @@ test_fires_without_the_workload_in_the_input if {
 
 test_names_every_scaled_object_in_one_finding if {
 	objs := [scaled_object("api-queue", {"name": "api"}), scaled_object("api-cron", {"kind": "Deployment", "name": "api"})]
-	check(hpa("Deployment", "api"), objs) == {merged("ScaledObjects \"api-cron\" and \"api-queue\"", "Deployment \"api\"")}
+	check(hpa("Deployment", "api"), objs) == {merged("\"api-cron\" and \"api-queue\"", "Deployment \"api\"")}
 }
 
 test_fires_beside_keda_own_hpa if {
@@ -80,4 +80,9 @@ test_passes_without_scaled_objects if {
 test_skips_other_kinds if {
 	count(check(scaled_object("api-queue", {"name": "api"}), [hpa("Deployment", "api")])) == 0
 	count(check(deployment, [hpa("Deployment", "api"), scaled_object("api-queue", {"name": "api"})])) == 0
+}
+
+test_names_the_hpa_keda_makes if {
+	so := json.patch(scaled_object("api-queue", {"name": "api"}), [{"op": "add", "path": "/spec/advanced", "value": {"horizontalPodAutoscalerConfig": {"name": "api-keda"}}}])
+	check(hpa("Deployment", "api"), [so]) == {{"msg": "KEDA ScaledObject \"api-queue\" also scales Deployment \"api\", through an HPA of its own (api-keda): with two HPAs on the same pods, the HPA controller stops both (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the other's replica count, which swings between their answers); keep one autoscaler, for example move this HPA's metrics into the ScaledObject's triggers and delete this HPA"}}
 }

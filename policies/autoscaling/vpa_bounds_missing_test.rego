@@ -27,12 +27,19 @@ check(obj, objs) := result if {
 
 risk := "a recommendation can grow past what a node holds (pods stay Pending) or shrink to almost nothing after a quiet spell (throttled or OOM-killed at the next peak)"
 
+# risk_and_fix(missing) is the end of a message on a policy missing bounds.
+risk_and_fix("maxAllowed") := "a recommendation can grow past what a node holds (pods stay Pending); set maxAllowed"
+
+risk_and_fix("minAllowed") := "a recommendation can shrink to almost nothing after a quiet spell (throttled or OOM-killed at the next peak); set minAllowed"
+
+risk_and_fix("minAllowed or maxAllowed") := sprintf("%s; set both minAllowed and maxAllowed", [risk])
+
 no_policies(mode) := {"msg": sprintf("VerticalPodAutoscaler (updateMode %s) sets no resourcePolicy.containerPolicies, so no minAllowed or maxAllowed bounds the requests it sets for Deployment \"api\": %s; add a containerPolicy (containerName \"*\") with minAllowed and maxAllowed", [mode, risk])}
 
-wildcard(missing) := {"msg": sprintf("VerticalPodAutoscaler (updateMode Auto) sets no %s in its containerPolicy for every container (\"*\") of Deployment \"api\": %s; set both minAllowed and maxAllowed", [missing, risk])}
+wildcard(missing) := {"msg": sprintf("VerticalPodAutoscaler (updateMode Auto) sets no %s in its containerPolicy for every container (\"*\") of Deployment \"api\": %s", [missing, risk_and_fix(missing)])}
 
 named(container, missing) := {
-	"msg": sprintf("VerticalPodAutoscaler (updateMode Auto) sets no %s in the containerPolicy of container %q of Deployment \"api\": %s; set both minAllowed and maxAllowed", [missing, container, risk]),
+	"msg": sprintf("VerticalPodAutoscaler (updateMode Auto) sets no %s in the containerPolicy of container %q of Deployment \"api\": %s", [missing, container, risk_and_fix(missing)]),
 	"container": container,
 }
 
@@ -107,7 +114,45 @@ test_skips_other_kinds if {
 	count(check(object.union(vpa({}), {"apiVersion": "example.com/v1"}), [])) == 0
 }
 
-test_two_policies_for_one_container_give_one_finding if {
+test_the_first_policy_naming_a_container_is_the_one_judged if {
+	# The VPA applies the first policy naming a container: one finding, on its bounds.
 	v := vpa(policies([bounded("*"), {"containerName": "app", "minAllowed": {"cpu": "100m"}}, {"containerName": "app", "maxAllowed": {}}]))
-	check(v, [deployment]) == {named("app", "minAllowed or maxAllowed")}
+	check(v, [deployment]) == {named("app", "maxAllowed")}
+	w := vpa(policies([bounded("*"), bounded("app"), {"containerName": "app"}]))
+	count(check(w, [deployment])) == 0
+	x := vpa(policies([{"containerName": "*", "minAllowed": {"cpu": "100m"}}, {"containerName": "*", "maxAllowed": {"cpu": "2"}}]))
+	check(x, [deployment]) == {wildcard("maxAllowed")}
+}
+
+test_passes_for_a_policy_of_a_container_the_target_lacks if {
+	v := vpa(policies([bounded("*"), {"containerName": "istio-proxy", "controlledResources": ["memory"]}]))
+	count(check(v, [deployment])) == 0
+
+	# Without the target in the input, its containers are unknown: reported.
+	check(v, []) == {named("istio-proxy", "minAllowed or maxAllowed")}
+
+	# An init container is one of its containers.
+	with_init := json.patch(deployment, [{"op": "add", "path": "/spec/template/spec/initContainers", "value": [{"name": "istio-proxy"}]}])
+	check(v, [with_init]) == {named("istio-proxy", "minAllowed or maxAllowed")}
+}
+
+test_one_finding_per_container_and_one_without if {
+	# Every clause at once: a "*" policy missing a bound, a named policy missing one.
+	v := vpa(policies([{"containerName": "*", "minAllowed": {"cpu": "100m"}}, {"containerName": "app", "maxAllowed": {"cpu": "2"}}, {"containerName": "proxy"}]))
+	check(v, [deployment]) == {wildcard("maxAllowed"), named("app", "minAllowed"), named("proxy", "minAllowed or maxAllowed")}
+}
+
+test_reads_the_containers_of_a_rollouts_deployment if {
+	rollout := {
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+		"metadata": {"name": "api", "namespace": "shop"},
+		"spec": {"replicas": 3, "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api-template"}},
+	}
+	template := json.patch(deployment, [{"op": "replace", "path": "/metadata/name", "value": "api-template"}])
+	v := json.patch(vpa(policies([bounded("app")])), [{"op": "replace", "path": "/spec/targetRef", "value": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "api"}}])
+	check(v, [rollout, template]) == {{
+		"msg": sprintf("VerticalPodAutoscaler (updateMode Auto) sets the requests of container \"proxy\" of Rollout \"api\" with no containerPolicy for it (none names it and there is no \"*\" policy), so no minAllowed or maxAllowed bounds them: %s; add a containerPolicy for it, or a \"*\" one, with minAllowed and maxAllowed", [risk]),
+		"container": "proxy",
+	}}
+	count(check(v, [rollout])) == 0
 }

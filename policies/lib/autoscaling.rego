@@ -275,16 +275,23 @@ container_resources(v, name) := policy_resources(policy) if {
 } else := default_resources
 
 # controlled_resources(vpa) are the resources the VPA controls in the pods of
-# its target: per container of the target when the input has it, else every
-# resource a container policy controls, plus the defaults (or the "*"
-# policy's) for containers no policy names.
+# its target: per container of the target when the input has it (and its
+# pod template), else every resource a container policy controls, plus the
+# defaults (or the "*" policy's) for containers no policy names.
 controlled_resources(v) := {r |
-	some target in targets(v)
-	some container in pods.template(target).spec.containers
+	some container in target_containers(v)
 	some r in container_resources(v, container.name)
 } if {
-	count(targets(v)) > 0
+	count(target_containers(v)) > 0
 } else := policies_resources(v)
+
+# target_containers(obj) are the containers of the pod template of what
+# autoscaler obj targets, when the input has it (an Argo Rollout with
+# spec.workloadRef runs its Deployment's): empty when it is unknown.
+target_containers(obj) := {container |
+	some target in targets(obj)
+	some container in pods.template(target).spec.containers
+}
 
 # policies_resources(vpa) are the resources any container policy controls,
 # and those the VPA controls in a container no policy names.

@@ -233,6 +233,7 @@ test_several_autoscalers_the_smallest_minimum_counts if {
 	scaling.min_replicas_source(deployment) == "HorizontalPodAutoscaler \"api-memory\" minReplicas 2" with data.inventory as fixtures.inventory(objs)
 	tie := [deployment, hpa({"minReplicas": 2}), other]
 	scaling.min_replicas_source(deployment) == "HorizontalPodAutoscaler \"api\" minReplicas 2 and HorizontalPodAutoscaler \"api-memory\" minReplicas 2" with data.inventory as fixtures.inventory(tie)
+
 	# A ScaledObject's minReplicaCount (unset = 0) counts as well.
 	scaling.min_replicas(deployment) == 0 with data.inventory as fixtures.inventory([deployment, hpa({"minReplicas": 4}), scaled_object({})])
 }

@@ -72,6 +72,7 @@ rules := {
 			"DaemonSet",
 			"Deployment",
 			"Job",
+			"LeaderWorkerSet",
 			"Pod",
 			"ReplicaSet",
 			"ReplicationController",

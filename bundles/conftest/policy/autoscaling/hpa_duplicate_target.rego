@@ -2,15 +2,18 @@
 # title: Two HPAs scale one workload
 # description: |
 #   Two or more HorizontalPodAutoscalers of a namespace target the same
-#   kind and name. Each computes its own replica count from its own metrics
-#   and writes it to the workload's scale subresource, so they overwrite
-#   each other every sync period: the count flaps between their answers,
-#   pods are created and killed for nothing, and neither HPA's minimum or
-#   maximum holds (recent Kubernetes versions detect the overlap and stop
-#   scaling the workload at all, condition AmbiguousSelector). Usually one
-#   HPA per metric was written, or a chart's HPA was added next to an
-#   existing one. Reported on each of them, naming the others. The HPA that
-#   KEDA made for a ScaledObject is keda-hpa-conflict's concern.
+#   kind and name (the apiVersion of their scaleTargetRef aside). Each
+#   computes its own replica count from its own metrics for the same pods.
+#   The HPA controller of current Kubernetes versions detects the overlap
+#   and stops every one of them (condition ScalingActive False, reason
+#   AmbiguousSelector): the workload no longer scales at all and stays at
+#   its current count through the next peak. Older versions let each write
+#   its count to the workload's scale subresource in turn, so the count
+#   flaps between their answers and pods are created and killed for
+#   nothing. Usually one HPA per metric was written, or a chart's HPA was
+#   added next to an existing one. Reported on each of them, naming the
+#   others. The HPA that KEDA made for a ScaledObject is keda-hpa-conflict's
+#   concern, not this rule's.
 # custom:
 #   id: hpa-duplicate-target
 #   severity: high
@@ -31,17 +34,25 @@ import data.lib.prodready.scaling
 findings contains {"msg": msg, "field": ["spec", "scaleTargetRef"]} if {
 	hpa := review.object
 	autoscaling.user_hpa(hpa)
-	others := {sprintf("%q", [other.metadata.name]) |
+	others := {other.metadata.name |
 		some other in scaling.hpas(autoscaling.target_stub(hpa))
 		autoscaling.user_hpa(other)
 		other.metadata.name != hpa.metadata.name
 	}
 	count(others) > 0
-	msg := sprintf("%s %s also %s %s: each computes its own replica count and overwrites the other's, so the count flaps between their answers (recent Kubernetes versions stop scaling it at all); keep one HPA with every metric in its spec.metrics and delete the others", [noun(others), concat(", ", sort(others)), verb(others), autoscaling.describe_target(hpa)])
+	msg := message(others, autoscaling.describe_target(hpa))
 }
 
-noun(others) := "HorizontalPodAutoscaler" if count(others) == 1
-else := "HorizontalPodAutoscalers"
+message(others, target) := sprintf("HorizontalPodAutoscaler %q also scales %s: the HPA controller stops both (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the other's replica count, which flaps); keep one HPA with the metrics of both in its spec.metrics, and delete the other", [name, target]) if {
+	count(others) == 1
+	some name in others
+}
 
-verb(others) := "scales" if count(others) == 1
-else := "scale"
+message(others, target) := sprintf("HorizontalPodAutoscalers %s also scale %s: the HPA controller stops all of them (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the others' replica count, which flaps); keep one HPA with the metrics of all of them in its spec.metrics, and delete the others", [names_text(others), target]) if {
+	count(others) > 1
+}
+
+# names_text(names) quotes the names, sorted: "a" and "b", or "a", "b" and "c".
+names_text(names) := sprintf("%s and %q", [concat(", ", [sprintf("%q", [n]) | some n in array.slice(sorted, 0, count(sorted) - 1)]), sorted[count(sorted) - 1]]) if {
+	sorted := sort(names)
+}

@@ -4,14 +4,17 @@
 #   A HorizontalPodAutoscaler and a KEDA ScaledObject of the same namespace
 #   target the same workload (kind and name; a ScaledObject's kind defaults
 #   to Deployment). KEDA scales through an HPA of its own (keda-hpa-<name>),
-#   so two HPAs now set the replica count of one workload from different
-#   metrics: each overwrites the other's count every 15 seconds, replicas
-#   swing between the two answers, pods are created and killed for nothing,
-#   and a scale-to-zero consumer is woken up or shut down at random. The HPA
-#   that KEDA made for a ScaledObject (ownerReferences kind ScaledObject) is
-#   KEDA's own and never conflicts. The workload itself need not be in the
-#   input: the two autoscalers name it. Several ScaledObjects on one
-#   workload are named in one finding.
+#   so two HPAs now compute a replica count for the same pods from different
+#   metrics. The HPA controller of current Kubernetes versions detects the
+#   overlap and stops both (condition ScalingActive False, reason
+#   AmbiguousSelector): the workload no longer scales at all, and a
+#   scale-to-zero consumer stays where it was whatever its queue holds.
+#   Older versions let each overwrite the other's count every 15 seconds:
+#   replicas swing between the two answers and pods are created and killed
+#   for nothing. The HPA that KEDA made for a ScaledObject (ownerReferences
+#   kind ScaledObject) is KEDA's own and never conflicts. The workload
+#   itself need not be in the input: the two autoscalers name it. Several
+#   ScaledObjects on one workload are named in one finding.
 # custom:
 #   id: keda-hpa-conflict
 #   severity: high
@@ -35,10 +38,27 @@ import data.lib.prodready.scaling
 findings contains {"msg": msg} if {
 	hpa := review.object
 	autoscaling.user_hpa(hpa)
-	names := {sprintf("%q", [so.metadata.name]) | some so in scaling.scaled_objects(autoscaling.target_stub(hpa))}
-	count(names) > 0
-	msg := sprintf("HorizontalPodAutoscaler and KEDA %s %s both scale %s: KEDA scales through an HPA of its own, so two HPAs overwrite each other's replica count and the workload swings between their answers; keep one, for example move this HPA's metrics into the ScaledObject's triggers and delete it", [scaled_objects_text(names), concat(" and ", sort(names)), autoscaling.describe_target(hpa)])
+	scaled_objects := scaling.scaled_objects(autoscaling.target_stub(hpa))
+	count(scaled_objects) > 0
+	msg := message(scaled_objects, autoscaling.describe_target(hpa))
 }
 
-scaled_objects_text(names) := "ScaledObject" if count(names) == 1
-else := "ScaledObjects"
+message(scaled_objects, target) := sprintf("KEDA ScaledObject %q also scales %s, through an HPA of its own (%s): with two HPAs on the same pods, the HPA controller stops both (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the other's replica count, which swings between their answers); keep one autoscaler, for example move this HPA's metrics into the ScaledObject's triggers and delete this HPA", [so.metadata.name, target, keda_hpa_name(so)]) if {
+	count(scaled_objects) == 1
+	some so in scaled_objects
+}
+
+message(scaled_objects, target) := sprintf("KEDA ScaledObjects %s also scale %s, each through an HPA of its own: with several HPAs on the same pods, the HPA controller stops all of them (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the others' replica count, which swings between their answers); keep one autoscaler, for example move this HPA's metrics into one ScaledObject's triggers and delete this HPA and the other ScaledObjects", [names_text({so.metadata.name | some so in scaled_objects}), target]) if {
+	count(scaled_objects) > 1
+}
+
+# keda_hpa_name(so) is the name of the HPA KEDA makes for ScaledObject so.
+keda_hpa_name(so) := so.spec.advanced.horizontalPodAutoscalerConfig.name if {
+	is_string(so.spec.advanced.horizontalPodAutoscalerConfig.name)
+	so.spec.advanced.horizontalPodAutoscalerConfig.name != ""
+} else := sprintf("keda-hpa-%s", [so.metadata.name])
+
+# names_text(names) quotes the names, sorted: "a" and "b", or "a", "b" and "c".
+names_text(names) := sprintf("%s and %q", [concat(", ", [sprintf("%q", [n]) | some n in array.slice(sorted, 0, count(sorted) - 1)]), sorted[count(sorted) - 1]]) if {
+	sorted := sort(names)
+}

@@ -98,6 +98,43 @@ foreign_rollout(ref) if {
 	not startswith(ref.apiVersion, "argoproj.io/")
 }
 
+# scalable_resource_kinds are the custom resources with a scale subresource
+# whose objects the inventory holds, so that an autoscaler's target of such
+# a kind can be looked up: LeaderWorkerSet (leaderworkerset.x-k8s.io). Each
+# is looked up below with its kind written out, which makes the SDK index
+# it and Gatekeeper sync it.
+scalable_resource_kinds := {"LeaderWorkerSet"}
+
+# checks_target(obj) is true when the inventory holds every object of the
+# kind autoscaler obj targets: a workload kind (targets_workload_kind) or
+# one of scalable_resource_kinds. Of any other kind (another custom
+# resource with a scale subresource) no engine files the objects, so
+# whether the target is in the input cannot be told.
+checks_target(obj) if targets_workload_kind(obj)
+
+checks_target(obj) if target_ref(obj).kind in scalable_resource_kinds
+
+# objects_of_kind(ns, kind) are the objects of namespace ns of kind, a
+# workload kind or one of scalable_resource_kinds, whatever their apiVersion.
+objects_of_kind(ns, kind) := inventory.namespaced(ns, kind) if kind in inventory.workload_kinds
+
+objects_of_kind(ns, "LeaderWorkerSet") := inventory.namespaced(ns, "LeaderWorkerSet")
+
+# target_objects(obj) are the objects of the input, of any kind
+# checks_target looks at, in obj's namespace, that autoscaler obj names by
+# kind and name (the apiVersion of its reference aside), looked up by name.
+# Unlike targets, these need not be workloads the rules judge (a
+# LeaderWorkerSet, a Helm test pod).
+target_objects(obj) := inventory.named(inventory.namespace_of(obj), ref.kind, ref.name) if {
+	ref := target_ref(obj)
+	ref.kind in inventory.workload_kinds
+}
+
+target_objects(obj) := inventory.named(inventory.namespace_of(obj), "LeaderWorkerSet", ref.name) if {
+	ref := target_ref(obj)
+	ref.kind == "LeaderWorkerSet"
+}
+
 # describe_target(obj) is what autoscaler obj targets, in words: Deployment "api".
 describe_target(obj) := sprintf("%s %q", [ref.kind, ref.name]) if {
 	ref := target_ref(obj)
@@ -238,16 +275,23 @@ container_resources(v, name) := policy_resources(policy) if {
 } else := default_resources
 
 # controlled_resources(vpa) are the resources the VPA controls in the pods of
-# its target: per container of the target when the input has it, else every
-# resource a container policy controls, plus the defaults (or the "*"
-# policy's) for containers no policy names.
+# its target: per container of the target when the input has it (and its
+# pod template), else every resource a container policy controls, plus the
+# defaults (or the "*" policy's) for containers no policy names.
 controlled_resources(v) := {r |
-	some target in targets(v)
-	some container in pods.template(target).spec.containers
+	some container in target_containers(v)
 	some r in container_resources(v, container.name)
 } if {
-	count(targets(v)) > 0
+	count(target_containers(v)) > 0
 } else := policies_resources(v)
+
+# target_containers(obj) are the containers of the pod template of what
+# autoscaler obj targets, when the input has it (an Argo Rollout with
+# spec.workloadRef runs its Deployment's): empty when it is unknown.
+target_containers(obj) := {container |
+	some target in targets(obj)
+	some container in pods.template(target).spec.containers
+}
 
 # policies_resources(vpa) are the resources any container policy controls,
 # and those the VPA controls in a container no policy names.

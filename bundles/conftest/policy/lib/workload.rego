@@ -73,12 +73,6 @@ template_of(obj) := obj.spec.jobTemplate.spec.template if {
 	obj.kind == "CronJob"
 }
 
-# template_labels(obj) are the labels of a workload's pods.
-template_labels(obj) := labels if {
-	labels := template_of(obj).metadata.labels
-	is_object(labels)
-} else := {}
-
 pod_spec := pod_template.spec
 
 # containers are the app containers of the pod template.
