@@ -309,3 +309,20 @@ func TestDocumentedExampleParses(t *testing.T) {
 		t.Errorf("the example sets no rules or exemptions: %+v", cfg)
 	}
 }
+
+func TestLoadWithoutASetChecksAgainstTheBuiltInRules(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ".prodready.yaml")
+	if err := os.WriteFile(path, []byte("rules:\n  single-replica:\n    parameters:\n      minReplicas: 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := config.Load(path, nil); err != nil {
+		t.Fatalf("Load(path, nil): %v", err)
+	}
+	if err := os.WriteFile(path, []byte("rules:\n  single-replicas: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := config.Load(path, nil); err == nil {
+		t.Error("Load(path, nil) accepted an unknown rule")
+	}
+}

@@ -37,7 +37,8 @@ func Find(dir string) (string, bool) {
 	}
 }
 
-// Load reads and checks the configuration file at path: see Parse.
+// Load reads and checks the configuration file at path: see Parse. A nil
+// set is the built-in library.
 func Load(path string, set *policy.Set) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -52,8 +53,16 @@ func Load(path string, set *policy.Set) (*Config, error) {
 // a rule does not declare or of the wrong type, a bad severity, profile,
 // glob, date or label selector, and an exemption without a reason are
 // errors: every one is reported, each as "name:line: path: problem".
-// An empty file is an empty configuration.
+// An empty file is an empty configuration. A nil set is the built-in
+// library.
 func Parse(name string, data []byte, set *policy.Set) (*Config, error) {
+	if set == nil {
+		builtin, err := policy.Builtin()
+		if err != nil {
+			return nil, err
+		}
+		set = builtin
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	switch err := dec.Decode(&doc); {

@@ -170,3 +170,22 @@ func TestInvalidConfigIsAnError(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownProfileIsAnError(t *testing.T) {
+	for _, p := range []policy.Profile{"prod", "baseline-ish"} {
+		if _, err := engine.New(engine.WithProfile(p)); err == nil || !strings.Contains(err.Error(), `unknown profile "`+string(p)+`" (want baseline or strict)`) {
+			t.Errorf("WithProfile(%q): error %v, want the CLI's unknown profile error", p, err)
+		}
+	}
+	eng, err := engine.New(engine.WithProfile("Strict"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict := false
+	for _, r := range eng.Rules() {
+		strict = strict || r.Profile == policy.Strict
+	}
+	if !strict {
+		t.Error(`WithProfile("Strict") ran no strict rule`)
+	}
+}

@@ -132,8 +132,9 @@ type teamPolicy struct {
 // Option configures an Engine.
 type Option func(*options)
 
-// WithProfile selects the rules to run: baseline or strict (default: the
-// WithConfig configuration's profile, else baseline).
+// WithProfile selects the rules to run: baseline or strict, in any case
+// (default: the WithConfig configuration's profile, else baseline). New
+// fails on any other profile, as the CLI's --profile does.
 func WithProfile(p policy.Profile) Option {
 	return func(o *options) { o.profile = p }
 }
@@ -172,6 +173,13 @@ func New(opts ...Option) (*Engine, error) {
 	o := options{workers: runtime.GOMAXPROCS(0), timeout: DefaultTimeout, clock: time.Now}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.profile != "" {
+		p, err := policy.ParseProfile(string(o.profile))
+		if err != nil {
+			return nil, err
+		}
+		o.profile = p
 	}
 	if o.set == nil {
 		set, err := policy.Builtin()
