@@ -438,8 +438,9 @@ var parserProblems = map[string]bool{
 // lineCount is the number of lines in b, the last one with or without its
 // newline; at least 1.
 func lineCount(b []byte) int {
-	n := bytes.Count(b, []byte("\n"))
-	if len(b) > 0 && b[len(b)-1] != '\n' {
+	// A line ends at "\n", "\r\n" or, as YAML reads it, a lone "\r".
+	n := bytes.Count(b, []byte("\n")) + bytes.Count(b, []byte("\r")) - bytes.Count(b, []byte("\r\n"))
+	if len(b) > 0 && b[len(b)-1] != '\n' && b[len(b)-1] != '\r' {
 		n++
 	}
 	return max(n, 1)
