@@ -3,6 +3,9 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -211,6 +214,49 @@ func TestCrossObjectRulesIgnoreInputOrder(t *testing.T) {
 	for k := range a {
 		if !b[k] {
 			t.Errorf("%s reported only in input order", k)
+		}
+	}
+}
+
+// TestObjectsThatCannotBeEvaluatedAreErrors: no silent nothing. An object
+// without a value (released by a Check, or built by hand), or whose
+// identity fields are empty or not its value's, is an error naming it; the
+// other objects are still evaluated.
+func TestObjectsThatCannotBeEvaluatedAreErrors(t *testing.T) {
+	ctx := context.Background()
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := parse(t, "deploy.yaml", deployment)
+	valueOnly := &manifest.Object{Value: good[0].Value}
+	wrongKind := *good[0]
+	wrongKind.Kind = "StatefulSet"
+	path := filepath.Join(t.TempDir(), "deploy.yaml")
+	if err := os.WriteFile(path, []byte(deployment), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checked, _, _, err := eng.Check(ctx, []string{path}, manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		obj  *manifest.Object
+		want string
+	}{
+		{"no identity", valueOnly, "its apiVersion is empty"},
+		{"wrong kind", &wrongKind, `its kind is "StatefulSet" but its value's is "Deployment"`},
+		{"no value", &manifest.Object{APIVersion: "apps/v1", Kind: "Deployment", Name: "api"}, "it has no value"},
+		{"released by Check", checked.Objects[0], "it has no value"},
+		{"nil", nil, "nil"},
+	} {
+		findings, _, err := eng.Evaluate(ctx, []*manifest.Object{tt.obj, good[0]})
+		if !errors.Is(err, engine.ErrNotEvaluable) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "object 1") {
+			t.Errorf("%s: error %v, want ErrNotEvaluable naming object 1 and %q", tt.name, err, tt.want)
+		}
+		if len(findings) == 0 {
+			t.Errorf("%s: the good object's findings are lost", tt.name)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -20,13 +21,86 @@ import (
 // The warnings are about objs as a whole (a Warning: objects the input
 // defines more than once), sorted by kind, namespace and name; they change
 // no finding and are no error. The error is the evaluation's: rules that
-// failed or timed out (the other findings are still returned), or ctx's.
+// failed or timed out (the other findings are still returned), or ctx's;
+// and an object the engine cannot evaluate (no value, as after a Check
+// released it, or identity fields that are empty or disagree with its
+// value) is an error naming it, never a silent nothing: the others are
+// still evaluated.
 func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, []Warning, error) {
+	var invalid []error
+	valid := make([]*manifest.Object, 0, len(objs))
+	for i, obj := range objs {
+		if err := evaluable(obj); err != nil {
+			invalid = append(invalid, fmt.Errorf("object %d: %w", i+1, err))
+			continue
+		}
+		valid = append(valid, obj)
+	}
 	r := e.start()
-	r.total = len(objs)
+	r.total = len(valid)
 	r.report(0)
-	parallel(ctx, e.workers, objs, func(obj *manifest.Object) { r.visit(ctx, obj) })
-	return r.finish(ctx)
+	parallel(ctx, e.workers, valid, func(obj *manifest.Object) { r.visit(ctx, obj) })
+	findings, warnings, err := r.finish(ctx)
+	return findings, warnings, errors.Join(append(invalid, err)...)
+}
+
+// ErrNotEvaluable is the error of an object Evaluate cannot evaluate.
+var ErrNotEvaluable = errors.New("cannot evaluate object")
+
+// evaluable says why obj cannot be evaluated: it has no value, or its
+// identity fields (which decide the rules that run and the findings' object)
+// are not its value's, or its apiVersion or kind is empty (a name may be:
+// generateName, or a tool's input such as an IstioOperator).
+func evaluable(obj *manifest.Object) error {
+	switch {
+	case obj == nil:
+		return fmt.Errorf("%w: nil", ErrNotEvaluable)
+	case obj.Value == nil:
+		return fmt.Errorf("%w %s: it has no value (released by the Check or Session that read it, or never set)", ErrNotEvaluable, describe(obj))
+	}
+	for _, f := range []struct {
+		name, field string
+		path        []string
+	}{
+		{"apiVersion", obj.APIVersion, []string{"apiVersion"}},
+		{"kind", obj.Kind, []string{"kind"}},
+		{"metadata.name", obj.Name, []string{"metadata", "name"}},
+	} {
+		if f.field == "" && f.name != "metadata.name" {
+			return fmt.Errorf("%w %s: its %s is empty", ErrNotEvaluable, describe(obj), f.name)
+		}
+		if got := stringAt(obj.Value, f.path...); got != f.field {
+			return fmt.Errorf("%w %s: its %s is %q but its value's is %q", ErrNotEvaluable, describe(obj), f.name, f.field, got)
+		}
+	}
+	if got := stringAt(obj.Value, "metadata", "namespace"); got != obj.Namespace {
+		return fmt.Errorf("%w %s: its namespace is %q but its value's is %q", ErrNotEvaluable, describe(obj), obj.Namespace, got)
+	}
+	return nil
+}
+
+func describe(obj *manifest.Object) string {
+	if obj.File == "" {
+		return refOf(obj).String()
+	}
+	return fmt.Sprintf("%s (%s:%d)", refOf(obj), obj.File, obj.Line)
+}
+
+// stringAt is the string at path in v, "" when there is none.
+func stringAt(v ast.Value, path ...string) string {
+	for _, key := range path {
+		o, ok := v.(ast.Object)
+		if !ok {
+			return ""
+		}
+		t := o.Get(ast.InternedTerm(key))
+		if t == nil {
+			return ""
+		}
+		v = t.Value
+	}
+	s, _ := v.(ast.String)
+	return string(s)
 }
 
 // parallel calls f on each item on workers goroutines, until ctx is done.
