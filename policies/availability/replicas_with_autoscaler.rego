@@ -44,4 +44,5 @@ findings contains {"msg": msg, "field": ["spec", "replicas"]} if {
 }
 
 verb(obj) := "scales" if count(disruption.autoscalers(obj)) == 1
+
 else := "scale"

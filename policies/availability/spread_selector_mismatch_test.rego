@@ -64,6 +64,7 @@ test_fires_once_for_several_constraints if {
 		zone({"matchLabels": {"app": "checkout"}}),
 		{"maxSkew": 1, "whenUnsatisfiable": "ScheduleAnyway"},
 	])
+
 	# One finding names every constraint that misses.
 	msg := sprintf("Deployment \"api\" %s; topologySpreadConstraints[2] (topologyKey unset) has no labelSelector: they never count the workload's own pods, so they do not keep them apart and the replicas may all land on one node or in one zone; make each labelSelector match the pod template's labels", [mismatch(1, "topology.kubernetes.io/zone", `{"matchLabels":{"app":"checkout"}}`, labels_json)])
 	spread_selector_mismatch.findings == {{"msg": msg}} with input as obj

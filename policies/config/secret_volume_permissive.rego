@@ -73,10 +73,12 @@ clauses(volumes) := [clause |
 ]
 
 group_text(type, names, text) := sprintf("%s volume %s gives %s", [type, names[0], text]) if count(names) == 1
+
 else := sprintf("%s volumes %s give %s", [type, and_list(names), text])
 
 # and_list(items) is "a", "a and b", or "a, b and c".
 and_list(items) := items[0] if count(items) == 1
+
 else := sprintf("%s and %s", [concat(", ", array.slice(items, 0, count(items) - 1)), items[count(items) - 1]])
 
 # volume_problems(volume) are the permissive modes a secret volume, or the
@@ -93,6 +95,7 @@ volume_problems(volume) := secret_problems(volume.secret) if {
 }
 
 volume_type(volume) := "secret" if is_object(volume.secret)
+
 else := "projected"
 
 # volume_name(volume) is "tls" (Secret "api-tls") for a secret volume, or
@@ -113,9 +116,11 @@ exposure(problems) := sprintf("any user in the pod, not only the process %s, can
 } else := "the group or other users in the pod get write or execute permission on the files"
 
 secrets_for(problems) := "the Secret is for" if count({problem.secret | some problem in problems}) == 1
+
 else := "the Secrets are for"
 
 them(problems) := "it" if count({problem.secret | some problem in problems}) == 1
+
 else := "them"
 
 # advice(problems, volumes) names the modes to set: defaultMode, items'
@@ -134,6 +139,7 @@ fields_advice(problems) := "set defaultMode and items[].mode to 0400 (or 0440 wi
 } else := "set defaultMode: 0400 (or 0440 with fsGroup)"
 
 each(volumes) := " on each volume" if count(volumes) > 1
+
 else := ""
 
 # secret_problems(source) describe the permissive modes a secret volume

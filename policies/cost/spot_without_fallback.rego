@@ -68,4 +68,5 @@ findings contains {"msg": msg} if {
 # pending speaks of the pods of a controller, which are recreated when a
 # spot node is reclaimed, or of a bare Pod, which is not.
 pending := "when spot capacity runs out, it stays Pending" if review.kind == "Pod"
+
 else := "when spot capacity is reclaimed or runs out, its pods stay Pending"

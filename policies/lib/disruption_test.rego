@@ -2,7 +2,6 @@ package lib.prodready.disruption_test
 
 import data.lib.prodready.disruption
 import data.lib.prodready.fixtures
-import data.lib.prodready.scaling
 
 deployment(name, replicas, labels) := {
 	"apiVersion": "apps/v1", "kind": "Deployment",

@@ -110,4 +110,5 @@ words_of_all(texts) := {word |
 # which fail the same probe together: ", in every pod at once". Empty for a
 # bare Pod, which has no other pods.
 at_once_text := "" if review.kind == "Pod"
+
 else := ", in every pod at once"

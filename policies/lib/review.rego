@@ -11,6 +11,7 @@ package lib.prodready.review
 gatekeeper if input.review.object
 
 object := input.review.object if gatekeeper
+
 else := input
 
 kind := object.kind
@@ -20,21 +21,26 @@ api_version := object.apiVersion
 name := object.metadata.name
 
 namespace := object.metadata.namespace if object.metadata.namespace
+
 else := ""
 
 labels := object.metadata.labels if is_object(object.metadata.labels)
+
 else := {}
 
 annotations := object.metadata.annotations if is_object(object.metadata.annotations)
+
 else := {}
 
 # api_group is "" for the core group ("v1").
 api_group := split(api_version, "/")[0] if contains(api_version, "/")
+
 else := ""
 
 # parameters(id) are the parameters of rule id, defaults from its METADATA
 # merged with the team's overrides (the SDK and the bundle builders put them there).
 parameters(id) := input.parameters if gatekeeper
+
 else := data.lib.parameters[id]
 
 param(id, key) := parameters(id)[key]
@@ -43,4 +49,5 @@ param(id, key) := parameters(id)[key]
 # for an object without metadata.namespace (the namespace kubectl -n or
 # Helm's --namespace gives it decides).
 namespace_text := sprintf("namespace %q", [namespace]) if namespace != ""
+
 else := "its namespace"

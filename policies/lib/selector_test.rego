@@ -26,6 +26,7 @@ test_in_and_not_in if {
 	not selector.matches({"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}, labels)
 	selector.matches({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["db"]}]}, labels)
 	not selector.matches({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}, labels)
+
 	# NotIn holds when the label is absent.
 	selector.matches({"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": ["a"]}]}, labels)
 }

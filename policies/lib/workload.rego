@@ -88,6 +88,7 @@ init_containers contains container if {
 all_containers := containers | init_containers
 
 template_annotations := pod_template.metadata.annotations if is_object(pod_template.metadata.annotations)
+
 else := {}
 
 # annotation(key) is the workload's annotation, else its pod template's.

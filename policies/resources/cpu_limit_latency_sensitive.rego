@@ -75,6 +75,7 @@ serving contains text if {
 }
 
 port_text(port) := sprintf("port %v (%s)", [port.containerPort, port.name]) if is_string(port.name)
+
 else := sprintf("port %v", [port.containerPort])
 
 monitoring_words := {"metrics", "health", "healthz", "probes", "profiling", "pprof", "prometheus", "monitoring"}

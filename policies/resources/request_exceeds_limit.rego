@@ -44,6 +44,7 @@ findings contains {"msg": msg, "container": container.name, "field": field(excee
 
 # field points at the request that is too large, or at the requests when both are.
 field(exceeded) := ["resources", "requests", exceeded[0]] if count(exceeded) == 1
+
 else := ["resources", "requests"]
 
 comparison(container, resource) := sprintf("requests.%s %v%s above limits.%s %v%s", [
@@ -65,7 +66,7 @@ bytes_text(resource, value, request, limit) := sprintf(" (%s bytes)", [format_in
 
 # binary(q) is true for a quantity written with a binary suffix (Ki, Mi,
 # Gi...), false otherwise.
-binary(q) := true if {
+binary(q) if {
 	is_string(q)
 	regex.match(`[KMGTPE]i\s*$`, q)
 } else := false

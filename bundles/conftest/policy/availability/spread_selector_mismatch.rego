@@ -44,9 +44,11 @@ findings contains {"msg": msg} if {
 }
 
 never_counts(mismatches) := "it never counts" if count(mismatches) == 1
+
 else := "they never count"
 
 does(mismatches) := "it does" if count(mismatches) == 1
+
 else := "they do"
 
 mismatch_text(constraint, labels) := sprintf("has labelSelector %s, which does not match the pod template's labels %s", [json.marshal(constraint.labelSelector), json.marshal(labels)]) if {

@@ -50,7 +50,9 @@ findings contains {"msg": msg, "container": container.name} if {
 }
 
 old_values(secrets) := "the old value" if count(secrets) == 1
+
 else := "the old values"
 
 revoked(secrets) := "it is" if count(secrets) == 1
+
 else := "those are"

@@ -79,9 +79,11 @@ findings contains {"msg": msg} if {
 
 # gives and killed speak of the pods of a controller, or of a bare Pod itself.
 gives := "has" if review.kind == "Pod"
+
 else := "gives its pods"
 
 killed := "it is killed before it finishes its in-flight work" if review.kind == "Pod"
+
 else := "its pods are killed before they finish in-flight work"
 
 # grace_period(spec) is the pod's terminationGracePeriodSeconds; unset or null is 30.

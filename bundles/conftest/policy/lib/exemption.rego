@@ -69,6 +69,7 @@ entries contains entry if {
 # configured are the team's exemptions: a Gatekeeper constraint carries them
 # as a parameter, every other engine as data.
 configured := object.get(input, ["parameters", "prodreadyExemptions"], []) if review.gatekeeper
+
 else := data.lib.exemptions
 
 # applies(entry) is true when the exemption is neither expired nor dated
@@ -153,5 +154,7 @@ invalid(until) if {
 
 # as_text(value) is value as written: a string, anything else printed ("" for none).
 as_text(value) := value if is_string(value)
+
 else := sprintf("%v", [value]) if value != null
+
 else := ""

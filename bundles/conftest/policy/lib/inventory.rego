@@ -33,6 +33,7 @@ cluster(kind) := {obj |
 
 # namespace_of(obj) is the namespace an object of the input is filed under.
 namespace_of(obj) := obj.metadata.namespace if is_string(obj.metadata.namespace)
+
 else := ""
 
 # workload_kinds are the kinds that run pods from a template.

@@ -98,6 +98,7 @@ parts(probe) := {part |
 }
 
 words_text(found) := sprintf("contains the word %s", [quoted(found)]) if count(found) == 1
+
 else := sprintf("contains the words %s", [quoted(found)])
 
 # readiness_words name a readiness check rather than a dependency.
@@ -108,10 +109,13 @@ consequence(probe, found) := sprintf("liveness runs a readiness check, so whatev
 } else := sprintf("liveness checks %s, so when %s is slow or down the container fails liveness and is restarted%s, which fixes nothing; check only the process itself in liveness and move dependency checks to readiness", [dependencies_text(found), one_of_them(found), probes.at_once_text])
 
 example(probe) := " (such as /livez)" if is_object(probe.httpGet)
+
 else := ""
 
 dependencies_text(found) := "a dependency" if count(found - readiness_words) == 1
+
 else := "dependencies"
 
 one_of_them(found) := "it" if count(found - readiness_words) == 1
+
 else := "one of them"

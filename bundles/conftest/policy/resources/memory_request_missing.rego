@@ -43,6 +43,7 @@ consequence := sprintf("%s: the pod is BestEffort, placed as if it used no memor
 } else := ": the scheduler leaves its memory out of the pod's request, so the pod can land on a node without room for it, and under node memory pressure the kubelet evicts first the pods using more than they requested"
 
 best_effort_text := ", nor a CPU one" if count(workload.all_containers) == 1
+
 else := ", and no container of the pod has a CPU or memory request"
 
 size_text(container) := "the most it uses while it runs" if {
