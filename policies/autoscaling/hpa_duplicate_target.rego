@@ -30,6 +30,7 @@ package prodready.rules.hpa_duplicate_target
 import data.lib.prodready.autoscaling
 import data.lib.prodready.review
 import data.lib.prodready.scaling
+import data.lib.prodready.text
 
 findings contains {"msg": msg, "field": ["spec", "scaleTargetRef"]} if {
 	hpa := review.object
@@ -48,11 +49,6 @@ message(others, target) := sprintf("HorizontalPodAutoscaler %q also scales %s: t
 	some name in others
 }
 
-message(others, target) := sprintf("HorizontalPodAutoscalers %s also scale %s: the HPA controller stops all of them (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the others' replica count, which flaps); keep one HPA with the metrics of all of them in its spec.metrics, and delete the others", [names_text(others), target]) if {
+message(others, target) := sprintf("HorizontalPodAutoscalers %s also scale %s: the HPA controller stops all of them (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the others' replica count, which flaps); keep one HPA with the metrics of all of them in its spec.metrics, and delete the others", [text.quoted(others), target]) if {
 	count(others) > 1
-}
-
-# names_text(names) quotes the names, sorted: "a" and "b", or "a", "b" and "c".
-names_text(names) := sprintf("%s and %q", [concat(", ", [sprintf("%q", [n]) | some n in array.slice(sorted, 0, count(sorted) - 1)]), sorted[count(sorted) - 1]]) if {
-	sorted := sort(names)
 }

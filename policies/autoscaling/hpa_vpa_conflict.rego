@@ -36,6 +36,7 @@ package prodready.rules.hpa_vpa_conflict
 import data.lib.prodready.autoscaling
 import data.lib.prodready.review
 import data.lib.prodready.scaling
+import data.lib.prodready.text
 
 findings contains {"msg": msg} if {
 	vpa := review.object
@@ -66,10 +67,7 @@ utilization_shared(hpa, shared) if {
 hpas_text(conflicts) := sprintf("HorizontalPodAutoscaler %q scales it on %s", [name, concat(" and ", shared)]) if {
 	count(conflicts) == 1
 	some [name, shared, _] in conflicts
-} else := sprintf("HorizontalPodAutoscalers scale it on them (%s)", [join([sprintf("%q on %s", [name, concat(" and ", shared)]) | some [name, shared, _] in sort(conflicts)])])
-
-# join(items) is "a and b", or "a, b and c".
-join(items) := sprintf("%s and %s", [concat(", ", array.slice(items, 0, count(items) - 1)), items[count(items) - 1]])
+} else := sprintf("HorizontalPodAutoscalers scale it on them (%s)", [text.and_list([sprintf("%q on %s", [name, concat(" and ", shared)]) | some [name, shared, _] in sort(conflicts)])])
 
 reason(conflicts) := sprintf("as load rises the VPA raises the requests, which lowers the utilization %s, so %s replicas while the VPA evicts pods to resize them, and %s chase each other", [words(conflicts).sees, words(conflicts).removes, words(conflicts).all]) if {
 	some [_, _, true] in conflicts

@@ -34,6 +34,7 @@ package prodready.rules.keda_hpa_conflict
 import data.lib.prodready.autoscaling
 import data.lib.prodready.review
 import data.lib.prodready.scaling
+import data.lib.prodready.text
 
 findings contains {"msg": msg} if {
 	hpa := review.object
@@ -48,7 +49,7 @@ message(scaled_objects, target) := sprintf("KEDA ScaledObject %q also scales %s,
 	some so in scaled_objects
 }
 
-message(scaled_objects, target) := sprintf("KEDA ScaledObjects %s also scale %s, each through an HPA of its own: with several HPAs on the same pods, the HPA controller stops all of them (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the others' replica count, which swings between their answers); keep one autoscaler, for example move this HPA's metrics into one ScaledObject's triggers and delete this HPA and the other ScaledObjects", [names_text({so.metadata.name | some so in scaled_objects}), target]) if {
+message(scaled_objects, target) := sprintf("KEDA ScaledObjects %s also scale %s, each through an HPA of its own: with several HPAs on the same pods, the HPA controller stops all of them (ScalingActive False, reason AmbiguousSelector) and the workload no longer scales at all (older Kubernetes versions let each overwrite the others' replica count, which swings between their answers); keep one autoscaler, for example move this HPA's metrics into one ScaledObject's triggers and delete this HPA and the other ScaledObjects", [text.quoted({so.metadata.name | some so in scaled_objects}), target]) if {
 	count(scaled_objects) > 1
 }
 
@@ -57,8 +58,3 @@ keda_hpa_name(so) := so.spec.advanced.horizontalPodAutoscalerConfig.name if {
 	is_string(so.spec.advanced.horizontalPodAutoscalerConfig.name)
 	so.spec.advanced.horizontalPodAutoscalerConfig.name != ""
 } else := sprintf("keda-hpa-%s", [so.metadata.name])
-
-# names_text(names) quotes the names, sorted: "a" and "b", or "a", "b" and "c".
-names_text(names) := sprintf("%s and %q", [concat(", ", [sprintf("%q", [n]) | some n in array.slice(sorted, 0, count(sorted) - 1)]), sorted[count(sorted) - 1]]) if {
-	sorted := sort(names)
-}

@@ -28,6 +28,7 @@
 #     as decimal (256 for 0400).
 package prodready.rules.secret_volume_permissive
 
+import data.lib.prodready.text
 import data.lib.prodready.workload
 
 # default_mode is the mode Kubernetes gives a secret volume's files when
@@ -63,23 +64,18 @@ findings contains {"msg": msg} if {
 # the same modes together: secret volumes "a" and "b" give defaultMode 0644.
 clauses(volumes) := [clause |
 	some group in sort({[volume_type(volume), problems_text(volume)] | some volume in volumes})
-	[type, text] := group
+	[type, modes] := group
 	names := [volume_name(volume) |
 		some volume in volumes
 		volume_type(volume) == type
-		problems_text(volume) == text
+		problems_text(volume) == modes
 	]
-	clause := group_text(type, names, text)
+	clause := group_text(type, names, modes)
 ]
 
-group_text(type, names, text) := sprintf("%s volume %s gives %s", [type, names[0], text]) if count(names) == 1
+group_text(type, names, modes) := sprintf("%s volume %s gives %s", [type, names[0], modes]) if count(names) == 1
 
-else := sprintf("%s volumes %s give %s", [type, and_list(names), text])
-
-# and_list(items) is "a", "a and b", or "a, b and c".
-and_list(items) := items[0] if count(items) == 1
-
-else := sprintf("%s and %s", [concat(", ", array.slice(items, 0, count(items) - 1)), items[count(items) - 1]])
+else := sprintf("%s volumes %s give %s", [type, text.and_list(names), modes])
 
 # volume_problems(volume) are the permissive modes a secret volume, or the
 # secret sources of a projected volume, give their files: objects with the

@@ -76,13 +76,6 @@ test_lists_resource if {
 	not rbac.lists_resource({"nonResourceURLs": ["secrets"]}, "secrets")
 }
 
-test_words if {
-	rbac.words(["a"]) == "a"
-	rbac.words(["a", "b"]) == "a and b"
-	rbac.words(["a", "b", "c"]) == "a, b and c"
-	not rbac.words([])
-}
-
 test_in_order if {
 	binding := object.union(role_binding, {"subjects": [
 		{"kind": "User", "name": "alice"},

@@ -24,6 +24,7 @@
 package prodready.rules.probe_timeout_exceeds_period
 
 import data.lib.prodready.probes
+import data.lib.prodready.text
 
 findings contains {"msg": message(container.name, slow), "container": container.name, "field": [slow[0].field, "timeoutSeconds"]} if {
 	some container in probes.containers
@@ -49,11 +50,8 @@ message(name, slow) := sprintf("container %q %s probe has timeoutSeconds %v >= p
 	[p] := slow
 }
 
-message(name, slow) := sprintf("container %q %s probes have timeoutSeconds >= periodSeconds (%s): a check that hangs leaves no gap before the next, so each probe runs back to back and a hang takes failureThreshold x timeoutSeconds to detect (%s); set timeoutSeconds below periodSeconds in each", [name, names_text(slow), concat(", ", [sprintf("%s %v >= %v", [p.name, p.timeout, p.period]) | some p in slow]), concat(", ", [sprintf("%s %s", [p.name, detection(p)]) | some p in slow])]) if {
+message(name, slow) := sprintf("container %q %s probes have timeoutSeconds >= periodSeconds (%s): a check that hangs leaves no gap before the next, so each probe runs back to back and a hang takes failureThreshold x timeoutSeconds to detect (%s); set timeoutSeconds below periodSeconds in each", [name, text.and_list([p.name | some p in slow]), concat(", ", [sprintf("%s %v >= %v", [p.name, p.timeout, p.period]) | some p in slow]), concat(", ", [sprintf("%s %s", [p.name, detection(p)]) | some p in slow])]) if {
 	count(slow) > 1
 }
 
 detection(p) := sprintf("%v x %vs = %vs", [p.threshold, p.timeout, p.threshold * p.timeout])
-
-# names_text(slow) is "liveness and readiness", or "liveness, readiness and startup".
-names_text(slow) := concat(" and ", [concat(", ", [p.name | some p in array.slice(slow, 0, count(slow) - 1)]), slow[count(slow) - 1].name])

@@ -32,13 +32,14 @@ package prodready.rules.cluster_admin_service_account
 
 import data.lib.prodready.rbac
 import data.lib.prodready.review
+import data.lib.prodready.text
 
 findings contains {"msg": msg} if {
 	rbac.binds_cluster_role("cluster-admin")
 	subjects := rbac.in_order(service_account_subjects)
 	count(subjects) > 0
 	described := [rbac.describe_subject(subject) | some subject in subjects]
-	msg := sprintf("%s binds ClusterRole cluster-admin to %s: whoever holds %s gets full control of %s; bind a Role or ClusterRole with only the verbs and resources %s instead", [review.kind, rbac.words(described), token(subjects), reach, needs(subjects)])
+	msg := sprintf("%s binds ClusterRole cluster-admin to %s: whoever holds %s gets full control of %s; bind a Role or ClusterRole with only the verbs and resources %s instead", [review.kind, text.and_list(described), token(subjects), reach, needs(subjects)])
 }
 
 # service_account_subjects are the ServiceAccounts, and groups of them, the binding names.

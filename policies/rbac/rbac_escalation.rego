@@ -32,16 +32,17 @@ package prodready.rules.rbac_escalation
 
 import data.lib.prodready.rbac
 import data.lib.prodready.review
+import data.lib.prodready.text
 
 findings contains {"msg": msg} if {
-	causes := [sprintf("rules[%d] grants %s (%s)", [i, rbac.words(granted(rule)), rbac.describe(rule)]) |
+	causes := [sprintf("rules[%d] grants %s (%s)", [i, text.and_list(granted(rule)), rbac.describe(rule)]) |
 		some i, rule in rbac.rules
 		count(granted(rule)) > 0
 	]
 	count(causes) > 0
 	verbs := {verb | some rule in rbac.rules; some verb in granted(rule)}
 	effects := [effect[verb] | some verb in ["escalate", "bind", "impersonate"]; verb in verbs]
-	msg := sprintf("%s %s: %s; grant the permissions themselves, not the power to grant them, or, where a controller needs %s, limit %s with resourceNames to the roles or subjects concerned and exempt this %s (prodready.dev/exempt: rbac-escalation) with a reason", [rbac.words(causes), rbac.scope, concat(", and ", effects), pronoun(verbs), pronoun(verbs), review.kind])
+	msg := sprintf("%s %s: %s; grant the permissions themselves, not the power to grant them, or, where a controller needs %s, limit %s with resourceNames to the roles or subjects concerned and exempt this %s (prodready.dev/exempt: rbac-escalation) with a reason", [text.and_list(causes), rbac.scope, concat(", and ", effects), pronoun(verbs), pronoun(verbs), review.kind])
 }
 
 pronoun(verbs) := "it" if {

@@ -30,14 +30,15 @@
 package prodready.rules.rbac_secrets_read
 
 import data.lib.prodready.rbac
+import data.lib.prodready.text
 
 findings contains {"msg": msg} if {
-	causes := [sprintf("rules[%d] grants %s on secrets (%s)", [i, rbac.words(granted(rule)), rbac.describe(rule)]) |
+	causes := [sprintf("rules[%d] grants %s on secrets (%s)", [i, text.and_list(granted(rule)), rbac.describe(rule)]) |
 		some i, rule in rbac.rules
 		count(granted(rule)) > 0
 	]
 	count(causes) > 0
-	msg := sprintf("%s without resourceNames: its holder reads every Secret %s, passwords, keys and tokens included; %s", [rbac.words(causes), rbac.scope, advice])
+	msg := sprintf("%s without resourceNames: its holder reads every Secret %s, passwords, keys and tokens included; %s", [text.and_list(causes), rbac.scope, advice])
 }
 
 # granted(rule) are the reading verbs rule names on every Secret: it names

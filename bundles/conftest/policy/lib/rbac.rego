@@ -87,11 +87,6 @@ lists_resource(rule, resource) if {
 # names_resources(rule) is true when the rule is limited to resourceNames.
 names_resources(rule) if count(field(rule, "resourceNames")) > 0
 
-# words(xs) joins the strings xs for a message: "a", "a and b", "a, b and c".
-words(xs) := xs[0] if count(xs) == 1
-
-words(xs) := concat(" and ", [concat(", ", array.slice(xs, 0, count(xs) - 1)), xs[count(xs) - 1]]) if count(xs) > 1
-
 # list(xs) writes a list of strings for a message: ["get", "list"].
 list(xs) := sprintf("[%s]", [concat(", ", [sprintf("%q", [x]) | some x in xs])])
 

@@ -30,6 +30,7 @@ package prodready.rules.rbac_wildcard
 
 import data.lib.prodready.rbac
 import data.lib.prodready.review
+import data.lib.prodready.text
 
 findings contains {"msg": msg} if {
 	count(wild) > 0
@@ -56,7 +57,7 @@ keys := [k |
 
 cause([fields, grant], [item]) := sprintf("%s has \"*\" in %s: it grants %s", [item, concat(" and ", fields), grant])
 
-cause([fields, grant], items) := sprintf("%s have \"*\" in %s: they grant %s", [rbac.words(items), concat(" and ", fields), grant]) if count(items) > 1
+cause([fields, grant], items) := sprintf("%s have \"*\" in %s: they grant %s", [text.and_list(items), concat(" and ", fields), grant]) if count(items) > 1
 
 # grants(rule) says what the wildcards of rule grant.
 grants(rule) := "every HTTP verb on these URLs of the API server" if {

@@ -58,6 +58,7 @@ import data.lib.prodready.inventory
 import data.lib.prodready.rbac
 import data.lib.prodready.review
 import data.lib.prodready.selector
+import data.lib.prodready.text
 
 findings contains {"msg": msg} if {
 	review.kind == "ClusterRoleBinding"
@@ -66,7 +67,7 @@ findings contains {"msg": msg} if {
 	subjects := rbac.in_order(bound_service_accounts)
 	count(subjects) > 0
 	described := [rbac.describe_subject(subject) | some subject in subjects]
-	msg := sprintf("ClusterRoleBinding grants %s to %s in every namespace: whoever takes over one of %s pods gets those permissions cluster-wide; %s", [role_ref, rbac.words(described), owner(subjects), advice(subjects)])
+	msg := sprintf("ClusterRoleBinding grants %s to %s in every namespace: whoever takes over one of %s pods gets those permissions cluster-wide; %s", [role_ref, text.and_list(described), owner(subjects), advice(subjects)])
 }
 
 # bound_service_accounts are the ServiceAccount subjects outside exemptNamespaces.
