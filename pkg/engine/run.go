@@ -58,23 +58,19 @@ func evaluable(obj *manifest.Object) error {
 	case obj.Value == nil:
 		return fmt.Errorf("%w %s: it has no value (released by the Check or Session that read it, or never set)", ErrNotEvaluable, describe(obj))
 	}
-	for _, f := range []struct {
-		name, field string
-		path        []string
-	}{
-		{"apiVersion", obj.APIVersion, []string{"apiVersion"}},
-		{"kind", obj.Kind, []string{"kind"}},
-		{"metadata.name", obj.Name, []string{"metadata", "name"}},
+	apiVersion, kind, namespace, name := manifest.Identity(obj.Value)
+	for _, f := range []struct{ what, field, value string }{
+		{"apiVersion", obj.APIVersion, apiVersion},
+		{"kind", obj.Kind, kind},
+		{"metadata.name", obj.Name, name},
+		{"namespace", obj.Namespace, namespace},
 	} {
-		if f.field == "" && f.name != "metadata.name" {
-			return fmt.Errorf("%w %s: its %s is empty", ErrNotEvaluable, describe(obj), f.name)
+		if f.field == "" && (f.what == "apiVersion" || f.what == "kind") {
+			return fmt.Errorf("%w %s: its %s is empty", ErrNotEvaluable, describe(obj), f.what)
 		}
-		if got := stringAt(obj.Value, f.path...); got != f.field {
-			return fmt.Errorf("%w %s: its %s is %q but its value's is %q", ErrNotEvaluable, describe(obj), f.name, f.field, got)
+		if f.field != f.value {
+			return fmt.Errorf("%w %s: its %s is %q but its value's is %q", ErrNotEvaluable, describe(obj), f.what, f.field, f.value)
 		}
-	}
-	if got := stringAt(obj.Value, "metadata", "namespace"); got != obj.Namespace {
-		return fmt.Errorf("%w %s: its namespace is %q but its value's is %q", ErrNotEvaluable, describe(obj), obj.Namespace, got)
 	}
 	return nil
 }
@@ -84,23 +80,6 @@ func describe(obj *manifest.Object) string {
 		return refOf(obj).String()
 	}
 	return fmt.Sprintf("%s (%s:%d)", refOf(obj), obj.File, obj.Line)
-}
-
-// stringAt is the string at path in v, "" when there is none.
-func stringAt(v ast.Value, path ...string) string {
-	for _, key := range path {
-		o, ok := v.(ast.Object)
-		if !ok {
-			return ""
-		}
-		t := o.Get(ast.InternedTerm(key))
-		if t == nil {
-			return ""
-		}
-		v = t.Value
-	}
-	s, _ := v.(ast.String)
-	return string(s)
 }
 
 // parallel calls f on each item on workers goroutines, until ctx is done.

@@ -297,13 +297,23 @@ func (r *Result) addItems(file string, doc, listLine int, items *ast.Array, conv
 }
 
 func newObject(file string, doc, line int, apiVersion, kind string, m ast.Object, src *source) *Object {
-	meta, _ := field(m, "metadata").(ast.Object)
-	name, _ := field(meta, "name").(ast.String)
-	namespace, _ := field(meta, "namespace").(ast.String)
+	_, _, namespace, name := Identity(m)
 	return &Object{
-		APIVersion: apiVersion, Kind: kind, Namespace: string(namespace), Name: string(name),
+		APIVersion: apiVersion, Kind: kind, Namespace: namespace, Name: name,
 		File: file, Doc: doc, Line: line, Value: m, src: src,
 	}
+}
+
+// Identity reads an object's apiVersion, kind, metadata.namespace and
+// metadata.name from its value, as Load fills in an Object's fields: ""
+// where one is absent or not a string.
+func Identity(m ast.Object) (apiVersion, kind, namespace, name string) {
+	meta, _ := field(m, "metadata").(ast.Object)
+	str := func(v ast.Value) string {
+		s, _ := v.(ast.String)
+		return string(s)
+	}
+	return str(field(m, "apiVersion")), str(field(m, "kind")), str(field(meta, "namespace")), str(field(meta, "name"))
 }
 
 // field is the value of key in m; nil when m is nil or has no such key.
