@@ -75,28 +75,25 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			// cross-object rules need are kept until the end.
 			limits.Stdin, limits.Progress = stdin, prog.loaded
 			c, err := checkWhileCompiling(ctx, args, limits, func() (*engine.Engine, error) {
-				return engine.New(engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(ruleTimeout),
-					engine.WithProgress(func(done, total int) { prog.evaluated(done, total) }))
+				opts := []engine.Option{engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(ruleTimeout),
+					engine.WithProgress(func(done, total int) { prog.evaluated(done, total) })}
+				if auditExemptions {
+					opts = append(opts, engine.WithExemptionAudit())
+				}
+				return engine.New(opts...)
 			})
 			prog.finish()
 			if err != nil {
 				return err
 			}
-			eng, loaded, findings, evalErr := c.eng, c.loaded, c.findings, c.evalErr
+			eng, loaded, evalErr := c.eng, c.loaded, c.evalErr
 			if ctx.Err() != nil && cmd.Context().Err() == nil {
 				// The deadline, not the caller, stopped the check: say so
 				// once, instead of the loader's and the engine's own words.
 				loaded.Errors = slices.DeleteFunc(loaded.Errors, func(e *manifest.Error) bool { return e.File == "" && errors.Is(e, context.DeadlineExceeded) })
 				evalErr = fmt.Errorf("the check did not finish within %s (--timeout): it reports what it read and evaluated until then", timeout)
 			}
-			rep := report.New(loaded, findings, c.warnings, evalErr, threshold)
-			if auditExemptions {
-				problems, err := eng.AuditExemptions(ctx, loaded.Objects, findings)
-				if err != nil {
-					return err
-				}
-				rep.SetAudit(problems)
-			}
+			rep := report.New(loaded, c.results, evalErr, threshold)
 			out := cmd.OutOrStdout()
 			r := rendering{report: rep, rules: eng.Rules(), objects: loaded.Objects,
 				text: text.Options{Color: colorTerminal(out), ShowExempted: showExempted, Quiet: quiet}}

@@ -10,11 +10,10 @@ import (
 
 // checked is what a check found.
 type checked struct {
-	eng      *engine.Engine
-	loaded   *manifest.Result
-	findings []engine.Finding
-	warnings []engine.Warning
-	evalErr  error
+	eng     *engine.Engine
+	loaded  *manifest.Result
+	results *engine.Results
+	evalErr error
 }
 
 // checkWhileCompiling compiles the rules (newEngine) and reads the input at
@@ -73,6 +72,6 @@ func checkWhileCompiling(ctx context.Context, paths []string, opts manifest.Opti
 		return c, err
 	}
 	visit(nil) // what was read before the engine was ready, if nothing came after
-	c.findings, c.warnings, c.evalErr = session.Finish(ctx)
+	c.results, c.evalErr = session.Finish(ctx)
 	return c, nil
 }

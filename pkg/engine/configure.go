@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"errors"
 	"maps"
+	"os"
 	"slices"
 
 	"github.com/prodready/prodready/pkg/config"
@@ -15,6 +17,45 @@ import (
 // built-in ones and the WithPolicyFS ones.
 func WithConfig(cfg *config.Config) Option {
 	return func(o *options) { o.config = cfg }
+}
+
+// WithConfigFile applies the configuration file at path (a
+// .prodready.yaml) as WithConfig does. New reads it and checks it against
+// every rule, the WithPolicyFS ones too, so that it may tune a team's
+// rules; its errors name the file and line.
+func WithConfigFile(path string) Option {
+	return func(o *options) {
+		o.configFile = func() (string, []byte, error) {
+			data, err := os.ReadFile(path)
+			return path, data, err
+		}
+	}
+}
+
+// WithConfigYAML applies the configuration in data as WithConfigFile
+// does; name labels its errors (name:line: ...). It is the option for a
+// configuration embedded in a program.
+func WithConfigYAML(name string, data []byte) Option {
+	return func(o *options) {
+		o.configFile = func() (string, []byte, error) { return name, data, nil }
+	}
+}
+
+// loadConfig reads the WithConfigFile or WithConfigYAML configuration,
+// once every rule is known, into o.config.
+func (o *options) loadConfig() error {
+	if o.configFile == nil {
+		return nil
+	}
+	if o.config != nil {
+		return errors.New("WithConfig and WithConfigFile (or WithConfigYAML) both given: give one configuration")
+	}
+	name, data, err := o.configFile()
+	if err != nil {
+		return err
+	}
+	o.config, err = config.Parse(name, data, o.set)
+	return err
 }
 
 // WithRule tunes one rule as the configuration's rules.<id> entry would,

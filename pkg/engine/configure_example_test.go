@@ -41,7 +41,8 @@ exemptions:
 	}
 	ctx := context.Background()
 	loaded := manifest.Load(ctx, []string{"../../examples/demo"}, manifest.Options{})
-	findings, _, err := eng.Evaluate(ctx, loaded.Objects)
+	out, err := eng.Evaluate(ctx, loaded.Objects)
+	findings := out.All()
 	if err != nil {
 		panic(err)
 	}

@@ -34,7 +34,8 @@ func configured(t *testing.T, src string, opts ...engine.Option) (*engine.Engine
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, _, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
+	out, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
+	findings := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}

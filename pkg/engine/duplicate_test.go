@@ -75,7 +75,8 @@ func TestDuplicateObjectsAreBothSeenAndWarnedAbout(t *testing.T) {
 	}
 	for _, label := range []string{"api", "api-v2"} {
 		t.Run("budget selects app="+label, func(t *testing.T) {
-			findings, warnings, err := eng.Evaluate(context.Background(), duplicated(t, label))
+			out, err := eng.Evaluate(context.Background(), duplicated(t, label))
+			findings, warnings := out.All(), out.Warnings
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,13 +129,15 @@ func TestDuplicatesWhateverTheOrder(t *testing.T) {
 	}
 	ctx := context.Background()
 	objs := duplicated(t, "api")
-	findings, warnings, err := eng.Evaluate(ctx, objs)
+	out, err := eng.Evaluate(ctx, objs)
+	findings, warnings := out.All(), out.Warnings
 	if err != nil {
 		t.Fatal(err)
 	}
 	reversed := slices.Clone(objs)
 	slices.Reverse(reversed)
-	again, againWarnings, err := eng.Evaluate(ctx, reversed)
+	out, err = eng.Evaluate(ctx, reversed)
+	again, againWarnings := out.All(), out.Warnings
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +146,8 @@ func TestDuplicatesWhateverTheOrder(t *testing.T) {
 	}
 	s := eng.NewSession()
 	s.Visit(ctx, reversed...)
-	streamed, streamedWarnings, err := s.Finish(ctx)
+	out, err = s.Finish(ctx)
+	streamed, streamedWarnings := out.All(), out.Warnings
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +184,8 @@ func TestWhatIsOneIdentity(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			objs := append(parse(t, "a.yaml", tt.a), parse(t, "b.yaml", tt.b)...)
-			_, warnings, err := eng.Evaluate(context.Background(), objs)
+			out, err := eng.Evaluate(context.Background(), objs)
+			warnings := out.Warnings
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -219,7 +224,8 @@ func TestManyDuplicatesAreOneReadableWarning(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := strings.Repeat("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\n", 25)
-	_, warnings, err := eng.Evaluate(context.Background(), parse(t, "many.yaml", src))
+	out, err := eng.Evaluate(context.Background(), parse(t, "many.yaml", src))
+	warnings := out.Warnings
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +255,8 @@ func TestIdenticalCopiesAreFiledOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, warnings, err := eng.Evaluate(context.Background(), objs)
+	out, err := eng.Evaluate(context.Background(), objs)
+	warnings := out.Warnings
 	if err != nil {
 		t.Fatal(err)
 	}

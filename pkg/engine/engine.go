@@ -11,6 +11,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"runtime"
@@ -87,6 +88,8 @@ type Engine struct {
 	lib      ast.Value
 	clock    func() time.Time
 	progress func(done, total int)
+	// auditing: WithExemptionAudit.
+	auditing bool
 }
 
 // kindRules are the enabled rules that report on a kind: alone, those that
@@ -114,13 +117,18 @@ type options struct {
 	set     *policy.Set
 	teams   []teamPolicy
 	timeout time.Duration
-	// config and rules are WithConfig's and WithRule's.
-	config *config.Config
-	rules  map[string]config.Rule
+	// config and rules are WithConfig's and WithRule's; configFile
+	// reads WithConfigFile's or WithConfigYAML's.
+	config     *config.Config
+	configFile func() (name string, data []byte, err error)
+	rules      map[string]config.Rule
 
 	exemptions []config.Exemption
 	clock      func() time.Time
 	progress   func(done, total int)
+	audit      bool
+	// invalid are options given wrong, for New to report.
+	invalid []error
 }
 
 // teamPolicy is a WithPolicyFS library.
@@ -139,9 +147,15 @@ func WithProfile(p policy.Profile) Option {
 	return func(o *options) { o.profile = p }
 }
 
-// WithWorkers sets how many objects are evaluated at once (default: GOMAXPROCS).
+// WithWorkers sets how many objects are evaluated at once (default:
+// GOMAXPROCS); New fails on less than 1.
 func WithWorkers(n int) Option {
-	return func(o *options) { o.workers = n }
+	return func(o *options) {
+		if n < 1 {
+			o.invalid = append(o.invalid, fmt.Errorf("workers %d: want at least 1", n))
+		}
+		o.workers = n
+	}
 }
 
 // WithProgress has Evaluate and Check call progress with the number of
@@ -174,6 +188,9 @@ func New(opts ...Option) (*Engine, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if err := errors.Join(o.invalid...); err != nil {
+		return nil, err
+	}
 	if o.profile != "" {
 		p, err := policy.ParseProfile(string(o.profile))
 		if err != nil {
@@ -203,6 +220,9 @@ func New(opts ...Option) (*Engine, error) {
 		}
 		o.set = set
 	}
+	if err := o.loadConfig(); err != nil {
+		return nil, err
+	}
 	cfg := o.configuration()
 	if err := cfg.Validate(o.set); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
@@ -210,8 +230,8 @@ func New(opts ...Option) (*Engine, error) {
 	if cfg != nil {
 		o.exemptions = cfg.Exemptions
 	}
-	e := &Engine{byPackage: map[string]policy.Rule{}, workers: max(o.workers, 1), timeout: o.timeout,
-		exemptions: o.exemptions, clock: o.clock, progress: o.progress}
+	e := &Engine{byPackage: map[string]policy.Rule{}, workers: o.workers, timeout: o.timeout,
+		exemptions: o.exemptions, clock: o.clock, progress: o.progress, auditing: o.audit}
 	exemptions, err := config.ExemptionsData(o.exemptions)
 	if err != nil {
 		return nil, err

@@ -41,7 +41,8 @@ func TestFindingIsTyped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, _, err := eng.Evaluate(context.Background(), parse(t, "deploy.yaml", deployment))
+	out, err := eng.Evaluate(context.Background(), parse(t, "deploy.yaml", deployment))
+	findings := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,8 @@ func TestExemptionAnnotation(t *testing.T) {
 	src := deployment[:len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n")] +
 		"  annotations:\n    prodready.dev/exempt: \"memory-request-missing, cpu-request-missing\"\n" +
 		deployment[len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"):]
-	findings, _, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
+	out, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
+	findings := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +124,8 @@ spec:
         memory: 512Mi
 `
 	has := func(objs []*manifest.Object) bool {
-		fs, _, err := eng.Evaluate(context.Background(), objs)
+		out, err := eng.Evaluate(context.Background(), objs)
+		fs := out.All()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +177,7 @@ func TestEvaluateHonoursCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	objs := parse(t, "d.yaml", deployment)
-	if _, _, err := eng.Evaluate(ctx, objs); !errors.Is(err, context.Canceled) {
+	if _, err := eng.Evaluate(ctx, objs); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
@@ -195,7 +198,8 @@ func TestCrossObjectRulesIgnoreInputOrder(t *testing.T) {
 		}
 		return m
 	}
-	forward, _, err := eng.Evaluate(context.Background(), res.Objects)
+	out, err := eng.Evaluate(context.Background(), res.Objects)
+	forward := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +207,8 @@ func TestCrossObjectRulesIgnoreInputOrder(t *testing.T) {
 	for i, o := range res.Objects {
 		reversed[len(res.Objects)-1-i] = o
 	}
-	backward, _, err := eng.Evaluate(context.Background(), reversed)
+	out, err = eng.Evaluate(context.Background(), reversed)
+	backward := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +241,8 @@ func TestObjectsThatCannotBeEvaluatedAreErrors(t *testing.T) {
 	if err := os.WriteFile(path, []byte(deployment), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	checked, _, _, err := eng.Check(ctx, []string{path}, manifest.Options{})
+	out, err := eng.Check(ctx, []string{path}, manifest.Options{})
+	checked := out.Read
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +257,8 @@ func TestObjectsThatCannotBeEvaluatedAreErrors(t *testing.T) {
 		{"released by Check", checked.Objects[0], "it has no value"},
 		{"nil", nil, "nil"},
 	} {
-		findings, _, err := eng.Evaluate(ctx, []*manifest.Object{tt.obj, good[0]})
+		out, err := eng.Evaluate(ctx, []*manifest.Object{tt.obj, good[0]})
+		findings := out.All()
 		if !errors.Is(err, engine.ErrNotEvaluable) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "object 1") {
 			t.Errorf("%s: error %v, want ErrNotEvaluable naming object 1 and %q", tt.name, err, tt.want)
 		}

@@ -16,7 +16,8 @@ func Example() {
 		panic(err)
 	}
 	loaded := manifest.Load(ctx, []string{"../../examples/demo"}, manifest.Options{})
-	findings, warnings, err := eng.Evaluate(ctx, loaded.Objects) // in parallel; honours ctx
+	out, err := eng.Evaluate(ctx, loaded.Objects) // in parallel; honours ctx
+	findings, warnings := out.All(), out.Warnings
 	if err != nil {
 		panic(err)
 	}

@@ -63,7 +63,7 @@ func WithExemptions(exemptions []config.Exemption) Option {
 }
 
 // WithClock sets the clock that decides whether an exemption has expired
-// (default time.Now), read once per Evaluate and AuditExemptions.
+// (default time.Now), read once per run.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.clock = now }
 }
@@ -198,14 +198,26 @@ type ExemptionProblem struct {
 
 var auditQuery = ast.MustParseBody(entriesExpr)
 
-// AuditExemptions reviews the exemptions of a run, given the objects and
-// the findings Evaluate reported on them, so that exceptions do not rot:
-// configured exemptions that covered no finding, annotations listing rules
-// that found nothing on their object, exemptions that expired (or whose
-// date is not a date) on findings that now count, and annotations without
-// a reason. Problems are sorted: configured exemptions in their order,
-// then annotations by file and line.
-func (e *Engine) AuditExemptions(ctx context.Context, objs []*manifest.Object, findings []Finding) ([]ExemptionProblem, error) {
+// WithExemptionAudit has every run also review its exemptions, so that
+// exceptions do not rot: configured exemptions that covered no finding,
+// annotations listing rules that found nothing on their object,
+// exemptions that expired (or whose date is not a date) on findings that
+// now count, and annotations without a reason. The problems are the
+// Results' Audit, sorted: configured exemptions in their order, then
+// annotations by file and line.
+func WithExemptionAudit() Option {
+	return func(o *options) { o.audit = true }
+}
+
+// audits reports whether the exemption audit reads obj, found saying
+// whether it has findings: only such objects can have an exemption to
+// report, and skipping the others spares keeping and converting them.
+func (e *Engine) audits(obj *manifest.Object, found bool) bool {
+	return annotated(obj) || (found && len(e.exemptions) > 0)
+}
+
+// audit reviews the exemptions of objs, given the findings of the run.
+func (e *Engine) audit(ctx context.Context, objs []*manifest.Object, findings []Finding) ([]ExemptionProblem, error) {
 	query, err := rego.New(rego.ParsedQuery(auditQuery), rego.Compiler(e.compiler), rego.Store(e.store(nil)), rego.StoreReadAST(true)).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the exemption audit: %w", err)
@@ -215,16 +227,11 @@ func (e *Engine) AuditExemptions(ctx context.Context, objs []*manifest.Object, f
 	for _, f := range findings {
 		byObject[auditKey(f.File, f.ObjectLine, f.Object)] = append(byObject[auditKey(f.File, f.ObjectLine, f.Object)], f)
 	}
-	a := audit{e: e, used: map[int]bool{}, configured: map[configProblem]*ExemptionProblem{}}
+	a := auditor{e: e, used: map[int]bool{}, configured: map[configProblem]*ExemptionProblem{}}
 	for _, obj := range objs {
 		found := byObject[auditKey(obj.File, obj.Line, refOf(obj))]
-		// Only these objects can have an exemption to report: skipping the
-		// others spares converting large documents (CRDs) for nothing.
-		if !annotated(obj) && (len(found) == 0 || len(e.exemptions) == 0) {
+		if !e.audits(obj, len(found) > 0) {
 			continue
-		}
-		if obj.Value == nil {
-			continue // released by Check: neither annotated nor with findings to exempt
 		}
 		rs, err := query.Eval(ctx, rego.EvalParsedInput(obj.Value), rego.EvalTime(now))
 		if err != nil {
@@ -239,9 +246,6 @@ func (e *Engine) AuditExemptions(ctx context.Context, objs []*manifest.Object, f
 
 // annotated reports whether obj carries the exemption annotation at all.
 func annotated(obj *manifest.Object) bool {
-	if obj.Value == nil {
-		return false
-	}
 	_, err := obj.Value.Find(exemptAnnotationPath)
 	return err == nil
 }
@@ -252,8 +256,8 @@ func auditKey(file string, line int, ref ObjectRef) string {
 	return fmt.Sprintf("%s:%d %s %s", file, line, ref.APIVersion, ref)
 }
 
-// audit collects the problems of one AuditExemptions.
-type audit struct {
+// auditor collects the problems of one audit.
+type auditor struct {
 	e *Engine
 	// used are the configured exemptions, by index, that covered a finding.
 	used map[int]bool
@@ -268,7 +272,7 @@ type configProblem struct {
 	index   int
 }
 
-func (a *audit) entry(obj *manifest.Object, en entry, findings []Finding) {
+func (a *auditor) entry(obj *manifest.Object, en entry, findings []Finding) {
 	// covered counts the findings the exemption covers, failing those of
 	// them no other exemption exempts.
 	covered, failing := 0, 0
@@ -314,7 +318,7 @@ func (a *audit) entry(obj *manifest.Object, en entry, findings []Finding) {
 
 // unusedRules are the rules an annotation lists that found nothing on its
 // object ("*" when it covers every rule and the object has no finding).
-func (a *audit) unusedRules(en entry, findings []Finding) []string {
+func (a *auditor) unusedRules(en entry, findings []Finding) []string {
 	var unused []string
 	for _, rule := range en.Rules {
 		if !slices.ContainsFunc(findings, func(f Finding) bool { return rule == "*" || f.Rule == rule }) {
@@ -324,7 +328,7 @@ func (a *audit) unusedRules(en entry, findings []Finding) []string {
 	return unused
 }
 
-func (a *audit) unusedMessage(rules []string) string {
+func (a *auditor) unusedMessage(rules []string) string {
 	var unknown []string
 	for _, rule := range rules {
 		if rule != "*" && !slices.ContainsFunc(a.e.rules, func(r policy.Rule) bool { return r.ID == rule }) {
@@ -338,7 +342,7 @@ func (a *audit) unusedMessage(rules []string) string {
 	return msg
 }
 
-func (a *audit) config(kind string, en entry, failing int) {
+func (a *auditor) config(kind string, en entry, failing int) {
 	key := configProblem{kind, en.Index}
 	p, ok := a.configured[key]
 	if !ok {
@@ -349,8 +353,8 @@ func (a *audit) config(kind string, en entry, failing int) {
 	p.Findings += failing
 }
 
-func (a *audit) problems() []ExemptionProblem {
-	var out []ExemptionProblem
+func (a *auditor) problems() []ExemptionProblem {
+	out := []ExemptionProblem{}
 	for i, x := range a.e.exemptions {
 		if !a.used[i] {
 			out = append(out, ExemptionProblem{Problem: ProblemUnused, Source: SourceConfig, Line: x.Line, Index: i, Rules: x.Rules, Reason: x.Reason, Until: x.Expires,

@@ -115,19 +115,15 @@ func TestAuditExemptions(t *testing.T) {
 		{Rules: []string{"*"}, Namespace: "billing", Reason: "nothing there", Line: 6},
 		{Rules: []string{"single-replica"}, Namespace: "shop", Name: "w*", Reason: "singletons", Expires: "2026-06-30", Line: 9},
 	}
-	eng, err := engine.New(engine.WithExemptions(exemptions), at("2027-01-01T00:00:00Z"))
+	eng, err := engine.New(engine.WithExemptions(exemptions), at("2027-01-01T00:00:00Z"), engine.WithExemptionAudit())
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs := parse(t, "d.yaml", src)
-	findings, _, err := eng.Evaluate(context.Background(), objs)
+	out, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems, err := eng.AuditExemptions(context.Background(), objs, findings)
-	if err != nil {
-		t.Fatal(err)
-	}
+	problems := out.Audit
 	var got []string
 	for _, p := range problems {
 		where := fmt.Sprintf("config line %d", p.Line)
@@ -163,15 +159,15 @@ func TestAuditExemptions(t *testing.T) {
 
 func TestAuditSeesAnnotationsOnObjectsWithoutFindings(t *testing.T) {
 	src := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n  annotations:\n    prodready.dev/exempt: \"*\"\n    prodready.dev/exempt-reason: \"copied from a template\"\n"
-	eng, err := engine.New()
+	eng, err := engine.New(engine.WithExemptionAudit())
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs := parse(t, "cm.yaml", src)
-	problems, err := eng.AuditExemptions(context.Background(), objs, nil)
+	out, err := eng.Evaluate(context.Background(), parse(t, "cm.yaml", src))
 	if err != nil {
 		t.Fatal(err)
 	}
+	problems := out.Audit
 	if len(problems) != 1 || problems[0].Problem != engine.ProblemUnused || problems[0].File != "cm.yaml" || problems[0].Line != 1 {
 		t.Errorf("problems %+v, want the unused annotation", problems)
 	}

@@ -37,7 +37,8 @@ func FuzzCheck(f *testing.F) {
 			given[at{engine.ObjectRef{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}, o.Line}] = true
 		}
 		ctx := context.Background()
-		findings, _, err := e.Evaluate(ctx, objs)
+		out, err := e.Evaluate(ctx, objs)
+		findings := out.All()
 		if err != nil {
 			t.Fatalf("evaluating %d objects: %v", len(objs), err)
 		}
@@ -46,7 +47,8 @@ func FuzzCheck(f *testing.F) {
 				t.Errorf("finding on no object given, or by no rule: %+v", fd)
 			}
 		}
-		again, _, err := e.Evaluate(ctx, objs)
+		out, err = e.Evaluate(ctx, objs)
+		again := out.All()
 		if err != nil {
 			t.Fatalf("evaluating again: %v", err)
 		}

@@ -38,7 +38,8 @@ func TestRulesDeclareTheKindsTheyReportOn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			findings, _, err := eng.Evaluate(context.Background(), objs)
+			out, err := eng.Evaluate(context.Background(), objs)
+			findings := out.All()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +140,8 @@ func TestEngineEvaluatesOnlyTheDeclaredKinds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		findings, _, err := eng.Evaluate(context.Background(), parse(t, "objs.yaml", kindsInput))
+		out, err := eng.Evaluate(context.Background(), parse(t, "objs.yaml", kindsInput))
+		findings := out.All()
 		return findings, err
 	}
 	all, err := evaluate("[Service, ConfigMap]")

@@ -26,7 +26,8 @@ func TestAtMostOneFindingPerRuleObjectAndContainer(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			continue
 		}
-		_, findings, _, _ := eng.Check(ctx, []string{p}, manifest.Options{})
+		out, _ := eng.Check(ctx, []string{p}, manifest.Options{})
+		findings := out.All()
 		seen := map[string]engine.Finding{}
 		for _, f := range findings {
 			key := fmt.Sprintf("%s %s:%d %s %q", f.Rule, f.File, f.ObjectLine, f.Object, f.Container)

@@ -48,7 +48,8 @@ func TestPrecisionJudgementsHold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, findings, _, err := eng.Check(context.Background(), []string{"../../testdata/realworld"}, manifest.Options{})
+	out, err := eng.Check(context.Background(), []string{"../../testdata/realworld"}, manifest.Options{})
+	findings := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}

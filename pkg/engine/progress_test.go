@@ -17,7 +17,7 @@ func TestProgressCountsEveryObject(t *testing.T) {
 	// The ConfigMap no rule looks at is done once visited; the Deployments
 	// once the cross-object rules ran.
 	objs := parse(t, "all.yaml", deployment+"---\n"+deployment+"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
-	if _, _, err := eng.Evaluate(context.Background(), objs); err != nil {
+	if _, err := eng.Evaluate(context.Background(), objs); err != nil {
 		t.Fatal(err)
 	}
 	if want := [][2]int{{0, 3}, {1, 3}, {2, 3}, {3, 3}}; !reflect.DeepEqual(got, want) {

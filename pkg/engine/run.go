@@ -16,17 +16,16 @@ import (
 // Evaluate runs every enabled rule on objs. Cross-object rules see all of
 // objs. Objects of a kind no enabled rule reports on are not evaluated (only
 // looked up), and a rule's findings are only on the kinds it declares.
-// Findings are sorted by file, object (its line), rule, container and line.
+// objs are only read: they may be evaluated again, by many goroutines at
+// once.
 //
-// The warnings are about objs as a whole (a Warning: objects the input
-// defines more than once), sorted by kind, namespace and name; they change
-// no finding and are no error. The error is the evaluation's: rules that
+// The Results are never nil. The error is the evaluation's: rules that
 // failed or timed out (the other findings are still returned), or ctx's;
-// and an object the engine cannot evaluate (no value, as after a Check
-// released it, or identity fields that are empty or disagree with its
-// value) is an error naming it, never a silent nothing: the others are
+// and an object the engine cannot evaluate (a nil value, or identity fields
+// that are empty or disagree with its value) is an error wrapping
+// ErrNotEvaluable and naming it, never a silent nothing: the others are
 // still evaluated.
-func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Finding, []Warning, error) {
+func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) (*Results, error) {
 	var invalid []error
 	valid := make([]*manifest.Object, 0, len(objs))
 	for i, obj := range objs {
@@ -40,8 +39,8 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Findi
 	r.total = len(valid)
 	r.report(0)
 	parallel(ctx, e.workers, valid, func(obj *manifest.Object) { r.visit(ctx, obj) })
-	findings, warnings, err := r.finish(ctx)
-	return findings, warnings, errors.Join(append(invalid, err)...)
+	res, err := r.finish(ctx)
+	return res, errors.Join(append(invalid, err)...)
 }
 
 // ErrNotEvaluable is the error of an object Evaluate cannot evaluate.
@@ -56,7 +55,7 @@ func evaluable(obj *manifest.Object) error {
 	case obj == nil:
 		return fmt.Errorf("%w: nil", ErrNotEvaluable)
 	case obj.Value == nil:
-		return fmt.Errorf("%w %s: it has no value (released by the Check or Session that read it, or never set)", ErrNotEvaluable, describe(obj))
+		return fmt.Errorf("%w %s: it has no value (a record of what Check read, or built without one: see manifest.FromMap)", ErrNotEvaluable, describe(obj))
 	}
 	apiVersion, kind, namespace, name := manifest.Identity(obj.Value)
 	for _, f := range []struct{ what, field, value string }{
@@ -107,28 +106,36 @@ func parallel[T any](ctx context.Context, workers int, items []T, f func(T)) {
 // on what it reads, as Evaluate would on Load's objects, but while reading
 // (Load's Visit feeding a Session): the rules that judge an object by
 // itself run as soon as it is decoded, and only the objects that
-// cross-object rules look up or judge are kept until every object is read.
-// Memory then grows with those, not with the input. The Result's Objects
-// say what was read; most are released (see Session). opts.Visit is
-// Check's own. The warnings and the error are Evaluate's.
-func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Options) (*manifest.Result, []Finding, []Warning, error) {
+// cross-object rules (or the exemption audit) need are kept until every
+// object is read. Memory then grows with those, not with the input.
+// opts.Visit is Check's own.
+//
+// The Results are never nil; their Read says what was read. The error
+// holds every input error (a *manifest.Error each, naming the file and
+// document: a missing path, a malformed document) and the evaluation's
+// errors, as Evaluate's; the findings of everything that could be read are
+// returned all the same.
+func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Options) (*Results, error) {
 	s := e.NewSession()
 	opts.Visit = func(objs []*manifest.Object) { s.Visit(ctx, objs...) }
-	res := manifest.Load(ctx, paths, opts)
-	findings, warnings, err := s.Finish(ctx)
-	return res, findings, warnings, err
+	read := manifest.Load(ctx, paths, opts)
+	res, err := s.Finish(ctx)
+	res.Read = read
+	errs := make([]error, 0, len(read.Errors)+1)
+	for _, e := range read.Errors {
+		errs = append(errs, e)
+	}
+	return res, errors.Join(append(errs, err)...)
 }
 
 // A Session evaluates objects as a caller reads them: Visit runs the rules
 // that judge an object alone at once, files the object in the inventory
-// and keeps it if cross-object rules report on its kind; Finish runs those
-// rules and returns every finding and warning, as Evaluate would on all
-// the objects visited. Check is a Session fed by manifest.Load's Visit; a caller that
-// reads objects its own way uses one directly.
+// and keeps it if cross-object rules report on its kind (or the exemption
+// audit reads it); Finish runs those rules and returns every finding and
+// warning, as Evaluate would on all the objects visited. Check is a
+// Session fed by manifest.Load's Visit; a caller that reads objects its
+// own way uses one directly. The objects are only read, never changed.
 //
-// Once its rules have run, an object is released (manifest.Object.Release)
-// unless the exemption audit reads it: objects with the exemption
-// annotation and, when exemptions are configured, objects with findings.
 // Visit is safe for concurrent use; Finish is called once, after the last
 // Visit.
 type Session struct {
@@ -138,22 +145,26 @@ type Session struct {
 // NewSession starts a Session.
 func (e *Engine) NewSession() *Session {
 	r := e.start()
-	r.hollow = true
+	r.streaming = true
 	return &Session{r}
 }
 
 // Visit evaluates the objects' single-object rules and keeps what the
-// cross-object rules need of them.
+// cross-object rules need of them. An object it cannot evaluate is an
+// error of Finish's, as Evaluate's.
 func (s *Session) Visit(ctx context.Context, objs ...*manifest.Object) {
 	for _, obj := range objs {
+		if err := evaluable(obj); err != nil {
+			s.r.fail(err)
+			continue
+		}
 		s.r.visit(ctx, obj)
 	}
 }
 
-// Finish runs the cross-object rules and returns all the findings, sorted
-// as Evaluate sorts them, the warnings about the objects visited and the
-// evaluation errors, as Evaluate does.
-func (s *Session) Finish(ctx context.Context) ([]Finding, []Warning, error) { return s.r.finish(ctx) }
+// Finish runs the cross-object rules and returns the Results of every
+// object visited, and the evaluation errors, as Evaluate does.
+func (s *Session) Finish(ctx context.Context) (*Results, error) { return s.r.finish(ctx) }
 
 // kept is an object kept for the cross-object rules, and whether the
 // rules that judge it alone found anything.
@@ -168,12 +179,14 @@ type kept struct {
 type run struct {
 	e     *Engine
 	alone *evaluation
-	// hollow releases objects once their rules have run (a Session).
-	hollow bool
+	// streaming: objects arrive as they are read (a Session), so their
+	// total is not known until the end.
+	streaming bool
 
 	mu       sync.Mutex
 	inv      *inventoryBuilder
-	across   []kept // objects with cross-object rules, for finish
+	across   []kept             // objects with cross-object rules, for finish
+	audited  []*manifest.Object // other objects the exemption audit reads
 	findings []Finding
 	errs     []error
 	// total are the objects known, done those whose rules have all run.
@@ -211,25 +224,27 @@ func (r *run) visit(ctx context.Context, obj *manifest.Object) {
 	if err != nil {
 		r.errs = append(r.errs, unjoin(err)...)
 	}
-	if r.hollow {
+	if r.streaming {
 		r.total++ // Evaluate knows its total from the start
 	}
 	if len(rules.across.rules) > 0 {
 		r.across = append(r.across, kept{obj, len(findings) > 0})
 		return
 	}
-	r.release(obj, len(findings) > 0)
+	if r.e.auditing && r.e.audits(obj, len(findings) > 0) {
+		r.audited = append(r.audited, obj)
+	}
 	r.done++
-	if !r.hollow {
-		r.report(r.done) // a Check reports once every object is read
+	if !r.streaming {
+		r.report(r.done) // a Session reports once every object is read
 	}
 }
 
-// release releases obj in a Session, unless the exemption audit reads it.
-func (r *run) release(obj *manifest.Object, found bool) {
-	if r.hollow && !annotated(obj) && (!found || len(r.e.exemptions) == 0) {
-		obj.Release()
-	}
+// fail records an error of the run.
+func (r *run) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, err)
 }
 
 func (r *run) report(done int) {
@@ -240,14 +255,14 @@ func (r *run) report(done int) {
 
 // finish runs the cross-object rules on the objects kept for them, on
 // every worker, and returns all the findings, sorted, and the warnings.
-func (r *run) finish(ctx context.Context) ([]Finding, []Warning, error) {
+func (r *run) finish(ctx context.Context) (*Results, error) {
 	errs := r.errs
 	errs = append(errs, r.alone.notRun()...)
 	findings := r.findings
 	if len(r.across) > 0 && ctx.Err() == nil {
 		across := r.e.newEvaluation(r.e.store(r.inv.value()))
-		if r.hollow {
-			r.report(r.done) // the first a Check reports
+		if r.streaming {
+			r.report(r.done) // the first a Session reports
 		}
 		parallel(ctx, r.e.workers, r.across, func(k kept) {
 			fs, err := across.object(ctx, k.obj, r.e.byKind[k.obj.Kind].across)
@@ -257,17 +272,23 @@ func (r *run) finish(ctx context.Context) ([]Finding, []Warning, error) {
 			if err != nil {
 				errs = append(errs, unjoin(err)...)
 			}
-			r.release(k.obj, k.found || len(fs) > 0)
+			if r.e.auditing && r.e.audits(k.obj, k.found || len(fs) > 0) {
+				r.audited = append(r.audited, k.obj)
+			}
 			r.done++
 			r.report(r.done)
 		})
 		errs = append(errs, across.notRun()...)
 	}
-	warnings := r.inv.warnings()
-	r.across, r.inv = nil, nil
-	sortFindings(findings)
-	if ctx.Err() != nil {
-		return findings, warnings, ctx.Err()
+	res := results(findings, r.inv.warnings())
+	if r.e.auditing && ctx.Err() == nil {
+		problems, err := r.e.audit(ctx, r.audited, findings)
+		res.Audit = problems
+		errs = append(errs, err)
 	}
-	return findings, warnings, errors.Join(errs...)
+	r.across, r.audited, r.inv = nil, nil, nil
+	if ctx.Err() != nil {
+		return res, ctx.Err()
+	}
+	return res, errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"reflect"
 	"testing"
@@ -44,16 +45,18 @@ func TestCheckMatchesLoadAndEvaluate(t *testing.T) {
 	}
 	for _, p := range paths {
 		loaded := manifest.Load(ctx, p, manifest.Options{})
-		want, wantWarnings, wantErr := eng.Evaluate(ctx, loaded.Objects)
-		checked, got, gotWarnings, gotErr := eng.Check(ctx, p, manifest.Options{})
+		out, wantErr := eng.Evaluate(ctx, loaded.Objects)
+		want, wantWarnings := out.All(), out.Warnings
+		out, gotErr := eng.Check(ctx, p, manifest.Options{})
+		checked, got, gotWarnings := out.Read, out.All(), out.Warnings
 		if len(got) == 0 || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: Check found %d findings, Load+Evaluate %d (or they differ)", p, len(got), len(want))
 		}
 		if !reflect.DeepEqual(gotWarnings, wantWarnings) {
 			t.Errorf("%s: Check warned %d times, Load+Evaluate %d (or they differ)", p, len(gotWarnings), len(wantWarnings))
 		}
-		if (gotErr == nil) != (wantErr == nil) {
-			t.Errorf("%s: Check error %v, Evaluate error %v", p, gotErr, wantErr)
+		if inputErrs, evalErr := splitErrors(gotErr); (evalErr == nil) != (wantErr == nil) || len(inputErrs) != len(loaded.Errors) {
+			t.Errorf("%s: Check error %v with %d input errors, Evaluate error %v with %d from Load", p, evalErr, len(inputErrs), wantErr, len(loaded.Errors))
 		}
 		if !reflect.DeepEqual(identities(checked.Objects), identities(loaded.Objects)) {
 			t.Errorf("%s: Check read other objects than Load (or in another order)", p)
@@ -69,28 +72,30 @@ func TestCheckMatchesLoadAndEvaluate(t *testing.T) {
 	}
 }
 
-// TestCheckKeepsOnlyWhatTheAuditReads: after a Check, objects hold their
-// value only when the exemption audit needs it, and the audit still works.
-func TestCheckKeepsOnlyWhatTheAuditReads(t *testing.T) {
+// TestCheckAuditsWhatItRead: Check keeps of what it reads only what the
+// exemption audit reads, and its Read holds records of every object,
+// without their values, never the objects it evaluated.
+func TestCheckAuditsWhatItRead(t *testing.T) {
 	dir := t.TempDir()
 	src := annotatedDeployment("exempt", "prodready.dev/exempt: single-replica") + "---\n" + deployment
 	if err := os.WriteFile(dir+"/all.yaml", []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New()
+	eng, err := engine.New(engine.WithExemptionAudit())
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, findings, _, err := eng.Check(context.Background(), []string{dir}, manifest.Options{})
-	if err != nil || len(res.Objects) != 2 || len(findings) == 0 {
-		t.Fatalf("check: %d objects, %d findings, %v", len(res.Objects), len(findings), err)
+	res, err := eng.Check(context.Background(), []string{dir}, manifest.Options{})
+	if err != nil || len(res.Read.Objects) != 2 || len(res.Findings) == 0 {
+		t.Fatalf("check: %d objects, %d findings, %v", len(res.Read.Objects), len(res.Findings), err)
 	}
-	if res.Objects[0].Value == nil || res.Objects[1].Value != nil {
-		t.Errorf("values kept: annotated %v, plain %v; want the annotated one only", res.Objects[0].Value != nil, res.Objects[1].Value != nil)
+	for _, o := range res.Read.Objects {
+		if o.Value != nil || o.Name == "" || o.Line == 0 {
+			t.Errorf("read %+v: want a record with identity and place, without the value", o)
+		}
 	}
-	problems, err := eng.AuditExemptions(context.Background(), res.Objects, findings)
-	if err != nil || len(problems) != 1 || problems[0].Problem != engine.ProblemNoReason {
-		t.Errorf("audit after Check: %+v, %v; want the missing reason", problems, err)
+	if len(res.Audit) != 1 || res.Audit[0].Problem != engine.ProblemNoReason {
+		t.Errorf("audit after Check: %+v; want the missing reason", res.Audit)
 	}
 }
 
@@ -115,7 +120,8 @@ func TestTeamRuleReadingTheInventoryDirectlySeesEveryKind(t *testing.T) {
 		{"ConfigMap last", deployment + "---\n" + cm, false},
 		{"no ConfigMap", deployment, true},
 	} {
-		findings, _, err := eng.Evaluate(context.Background(), parse(t, "all.yaml", tt.src))
+		out, err := eng.Evaluate(context.Background(), parse(t, "all.yaml", tt.src))
+		findings := out.All()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,4 +129,24 @@ func TestTeamRuleReadingTheInventoryDirectlySeesEveryKind(t *testing.T) {
 			t.Errorf("%s: the team rule fired %v, want %v", tt.input, fired, tt.fires)
 		}
 	}
+}
+
+// splitErrors parts Check's error into the input errors it holds and the
+// evaluation's.
+func splitErrors(err error) (input []*manifest.Error, eval error) {
+	var rest []error
+	if err != nil {
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, e := range errs {
+			if me, ok := e.(*manifest.Error); ok {
+				input = append(input, me)
+			} else {
+				rest = append(rest, e)
+			}
+		}
+	}
+	return input, errors.Join(rest...)
 }

@@ -62,7 +62,8 @@ findings contains {"msg": "no owner label"} if not labels.has_owner`),
 	if sources["owner-label-missing"] != "team/policy" || sources["memory-request-missing"] != "team/policy" || sources["cpu-request-missing"] != policy.BuiltinSource {
 		t.Errorf("sources %v", sources)
 	}
-	findings, _, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", deployment))
+	out, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", deployment))
+	findings := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,8 @@ func TestSlowRuleIsReportedAndTheRestKept(t *testing.T) {
 	second := strings.Replace(deployment, "name: api", "name: web", 1)
 	objs := append(parse(t, "a.yaml", deployment), parse(t, "b.yaml", second)...)
 	start := time.Now()
-	findings, _, err := eng.Evaluate(context.Background(), objs)
+	out, err := eng.Evaluate(context.Background(), objs)
+	findings := out.All()
 	if elapsed := time.Since(start); elapsed > 10*time.Second {
 		t.Errorf("Evaluate took %s with a 200ms deadline", elapsed)
 	}
@@ -155,7 +157,8 @@ func TestRuleByRuleKeepsExemptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := strings.Replace(deployment, "metadata:\n", "metadata:\n  annotations:\n    prodready.dev/exempt: memory-request-missing\n    prodready.dev/exempt-reason: sized by the VPA\n", 1)
-	findings, _, err := eng.Evaluate(context.Background(), parse(t, "a.yaml", src))
+	out, err := eng.Evaluate(context.Background(), parse(t, "a.yaml", src))
+	findings := out.All()
 	if err == nil || !strings.Contains(err.Error(), "rule slow-rule did not finish") {
 		t.Errorf("error %v, want slow-rule's timeout", err)
 	}
@@ -179,7 +182,8 @@ findings contains {"msg": value}`
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, _, err := eng.Evaluate(context.Background(), parse(t, "a.yaml", deployment))
+	out, err := eng.Evaluate(context.Background(), parse(t, "a.yaml", deployment))
+	findings := out.All()
 	if err == nil || !strings.Contains(err.Error(), "a.yaml: document 1: Deployment/shop/api: rule conflict: ") {
 		t.Errorf("error %v, want one naming the object and the rule", err)
 	}
@@ -193,7 +197,7 @@ func TestNoDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := eng.Evaluate(context.Background(), parse(t, "a.yaml", deployment)); err != nil {
+	if _, err := eng.Evaluate(context.Background(), parse(t, "a.yaml", deployment)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -56,9 +56,11 @@ type Options struct {
 	// Visit, when set, is called with each document's objects as soon as
 	// they are decoded, from the decoding goroutines, concurrently and in no
 	// particular order; while it runs, the objects' Positions reuse the
-	// document's parse. Load still returns every object: a visitor done
-	// with one may Release it, so that checking a million objects needs
-	// memory for the few kept, not for all (engine.Check does this).
+	// document's parse. The objects are then the visitor's alone: the
+	// Result's Objects are records of them, with every field but Value
+	// (their Content is nil, their Positions give their Line), so that
+	// checking a million objects needs memory for those a visitor keeps,
+	// not for all (engine.Check does this).
 	Visit func(objs []*Object)
 	// Progress, when set, is called with the number of documents read so
 	// far each time one is handed to decoding, from the goroutine that
@@ -80,6 +82,9 @@ func Load(ctx context.Context, paths []string, opts Options) *Result {
 	walkErrs := read(ctx, paths, opts, func(r *Result) {
 		if opts.Visit != nil && len(r.Objects) > 0 {
 			opts.Visit(r.Objects)
+			for i, o := range r.Objects {
+				r.Objects[i] = o.record()
+			}
 		}
 		mu.Lock()
 		defer mu.Unlock()

@@ -498,9 +498,10 @@ func toGo(v ast.Value) any {
 	return nil
 }
 
-// Release lets go of the object's value and document, for a caller done
-// with it that keeps it only to say what was read: its Content is then
-// nil and its Positions give its Line.
-func (o *Object) Release() {
-	o.Value, o.src = nil, nil
+// record is a copy of o without its value and document, that says what
+// was read: its Content is nil and its Positions give its Line.
+func (o *Object) record() *Object {
+	r := *o
+	r.Value, r.src = nil, nil
+	return &r
 }

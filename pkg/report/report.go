@@ -25,8 +25,8 @@ type Report struct {
 	// the exit code.
 	Warnings []engine.Warning `json:"warnings"`
 	Skipped  []Skipped        `json:"skipped"`
-	// Audit is the exemption audit when one was asked for (SetAudit):
-	// then present, if empty, in JSON.
+	// Audit is the exemption audit when the engine ran one: then
+	// present, if empty, in JSON.
 	Audit []engine.ExemptionProblem `json:"audit,omitzero"`
 }
 
@@ -59,30 +59,24 @@ type Skipped struct {
 	Reason   string `json:"reason"`
 }
 
-// New builds the report of a check: loaded is what the loader read,
-// findings, warnings and evalErr what the engine returned. Exempted
-// findings are set apart and counted, not in the summary's findings and
-// severities.
-func New(loaded *manifest.Result, findings []engine.Finding, warnings []engine.Warning, evalErr error, failOn policy.Severity) *Report {
+// New builds the report of a check: loaded is what the loader read, res
+// and evalErr what the engine returned (its exempted findings are counted,
+// not in the summary's findings and severities; its audit, when the engine
+// ran one, is reported).
+func New(loaded *manifest.Result, res *engine.Results, evalErr error, failOn policy.Severity) *Report {
 	r := &Report{
-		Findings: []engine.Finding{},
-		Exempted: []engine.Finding{},
+		Findings: append([]engine.Finding{}, res.Findings...),
+		Exempted: append([]engine.Finding{}, res.Exempted...),
 		Errors:   []InputError{},
-		Warnings: append([]engine.Warning{}, warnings...),
+		Warnings: append([]engine.Warning{}, res.Warnings...),
 		Skipped:  []Skipped{},
 		Summary:  Summary{Objects: len(loaded.Objects), BySeverity: map[policy.Severity]int{}, FailOn: failOn},
+		Audit:    res.Audit,
 	}
-	for _, f := range findings {
-		if f.Exempted {
-			r.Exempted = append(r.Exempted, f)
-			continue
-		}
-		r.Findings = append(r.Findings, f)
+	for _, f := range r.Findings {
 		r.Summary.BySeverity[f.Severity]++
-		if f.Severity.AtLeast(failOn) {
-			r.Summary.Failing++
-		}
 	}
+	r.Summary.Failing = len(res.Failing(failOn))
 	r.Summary.Findings = len(r.Findings)
 	r.Summary.Exempted = len(r.Exempted)
 	for _, e := range loaded.Errors {
@@ -108,11 +102,6 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
-}
-
-// SetAudit adds the exemption audit to the report.
-func (r *Report) SetAudit(problems []engine.ExemptionProblem) {
-	r.Audit = append([]engine.ExemptionProblem{}, problems...)
 }
 
 // ExitCode is 2 when any input could not be read or evaluated, 1 when a

@@ -449,7 +449,8 @@ func checkResults(t *testing.T, examples string, results []checkResult) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, _, err := eng.Evaluate(ctx, manifest.Load(ctx, []string{examples}, manifest.Options{}).Objects)
+	out, err := eng.Evaluate(ctx, manifest.Load(ctx, []string{examples}, manifest.Options{}).Objects)
+	findings := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,15 +121,13 @@ func SDKFindingsWith(t testing.TB, opts []engine.Option, paths ...string) map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, _, err := e.Evaluate(ctx, loaded.Objects)
+	res, err := e.Evaluate(ctx, loaded.Objects)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := map[string]bool{}
-	for _, f := range findings {
-		if !f.Exempted {
-			keys[Key(f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name)] = true
-		}
+	for _, f := range res.Findings {
+		keys[Key(f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name)] = true
 	}
 	return keys
 }

@@ -177,7 +177,8 @@ func sdkWarnings(t *testing.T, files ...string) []engine.Warning {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, warnings, err := e.Evaluate(ctx, manifest.Load(ctx, files, manifest.Options{}).Objects)
+	out, err := e.Evaluate(ctx, manifest.Load(ctx, files, manifest.Options{}).Objects)
+	warnings := out.Warnings
 	if err != nil {
 		t.Fatal(err)
 	}

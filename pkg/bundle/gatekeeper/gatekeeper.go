@@ -586,15 +586,13 @@ func (b *builder) example(file string) (*example, error) {
 	if len(parsed.Errors) > 0 {
 		return nil, parsed.Errors[0]
 	}
-	findings, _, err := b.eng.Evaluate(context.Background(), parsed.Objects)
+	res, err := b.eng.Evaluate(context.Background(), parsed.Objects)
 	if err != nil {
 		return nil, err
 	}
 	ex := &example{objects: parsed.Objects, findings: map[findingKey]int{}}
-	for _, f := range findings {
-		if !f.Exempted {
-			ex.findings[findingKey{f.Rule, f.ObjectLine}]++
-		}
+	for _, f := range res.Findings {
+		ex.findings[findingKey{f.Rule, f.ObjectLine}]++
 	}
 	b.examples[file] = ex
 	b.files[path.Join(examplesDir, file)] = data

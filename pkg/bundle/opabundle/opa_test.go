@@ -51,7 +51,8 @@ func diff[T comparable](got, want []T) []string {
 // sdkVerdicts evaluates objs with the built-in engine and keeps what obj got.
 func sdkVerdicts(t *testing.T, eng *engine.Engine, obj *manifest.Object, objs []*manifest.Object) []verdict {
 	t.Helper()
-	findings, _, err := eng.Evaluate(context.Background(), objs)
+	out, err := eng.Evaluate(context.Background(), objs)
+	findings := out.All()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -385,11 +385,13 @@ func TestLoadedBundleRunsLikeBuiltin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _, err := fromBundle.Evaluate(ctx, objs)
+			out, err := fromBundle.Evaluate(ctx, objs)
+			got := out.All()
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, _, err := embedded.Evaluate(ctx, objs)
+			out, err = embedded.Evaluate(ctx, objs)
+			want := out.All()
 			if err != nil {
 				t.Fatal(err)
 			}

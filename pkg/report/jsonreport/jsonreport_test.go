@@ -31,7 +31,7 @@ func TestExemptedFindingsAreListedApart(t *testing.T) {
 		{Rule: "a", Severity: policy.High, Exempted: true, Exemption: &engine.Exemption{Source: engine.SourceConfig, Reason: "why", Line: 4}},
 		{Rule: "b", Severity: policy.High, Exemption: &engine.Exemption{Source: engine.SourceAnnotation, Until: "2026-01-31", Expired: true}},
 	}
-	out := decode(t, report.New(&manifest.Result{}, findings, nil, nil, policy.High))
+	out := decode(t, report.New(&manifest.Result{}, reporttest.Results(findings, nil), nil, policy.High))
 	for key, want := range map[string]string{
 		"findings": `[{"rule":"b","severity":"high","enforcement":"","message":"","remediation":"","object":{"apiVersion":"","kind":"","namespace":"","name":""},"file":"","line":0,"objectLine":0,` +
 			`"exemption":{"source":"annotation","until":"2026-01-31","expired":true}}]`,
@@ -55,7 +55,7 @@ func TestExemptedFindingsAreListedApart(t *testing.T) {
 // "errors" is; a warning carries its code, message, object and places, and
 // the summary counts them.
 func TestWarnings(t *testing.T) {
-	empty := decode(t, report.New(&manifest.Result{}, nil, nil, nil, policy.High))
+	empty := decode(t, report.New(&manifest.Result{}, reporttest.Results(nil, nil), nil, policy.High))
 	if got := string(empty["warnings"]); got != "[]" {
 		t.Errorf("warnings %s, want [] without warnings", got)
 	}
@@ -89,8 +89,8 @@ func quote(t *testing.T, s string) string {
 }
 
 func TestAuditIsPresentOnceAsked(t *testing.T) {
-	r := report.New(&manifest.Result{}, nil, nil, nil, policy.High)
-	r.SetAudit(nil)
+	r := report.New(&manifest.Result{}, reporttest.Results(nil, nil), nil, policy.High)
+	r.Audit = []engine.ExemptionProblem{}
 	if got := string(decode(t, r)["audit"]); got != "[]" {
 		t.Errorf("audit %s, want [] for a clean audit", got)
 	}
@@ -101,11 +101,11 @@ func TestAuditIsPresentOnceAsked(t *testing.T) {
 func TestWriteIsTheEncodersOutput(t *testing.T) {
 	full := reporttest.Report()
 	audited := reporttest.Report()
-	audited.SetAudit([]engine.ExemptionProblem{{Problem: engine.ProblemUnused, Source: engine.SourceConfig, Rules: []string{"a"}, Message: "m"}})
+	audited.Audit = []engine.ExemptionProblem{{Problem: engine.ProblemUnused, Source: engine.SourceConfig, Rules: []string{"a"}, Message: "m"}}
 	for name, r := range map[string]*report.Report{
 		"full":    full,
 		"audited": audited,
-		"empty":   report.New(&manifest.Result{}, nil, nil, nil, policy.High),
+		"empty":   report.New(&manifest.Result{}, reporttest.Results(nil, nil), nil, policy.High),
 	} {
 		var got, want bytes.Buffer
 		if err := jsonreport.Write(&got, r); err != nil {

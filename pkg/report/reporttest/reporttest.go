@@ -58,20 +58,22 @@ func Report() *report.Report {
 	configured := finding("readiness-probe-missing", policy.High, worker, "run", 7, "container \"run\" has no readinessProbe")
 	configured.Exempted = true
 	configured.Exemption = &engine.Exemption{Source: engine.SourceConfig, Reason: "not serving traffic", Line: 12}
-	findings := []engine.Finding{
-		finding("memory-limit-no-headroom", policy.Medium, shop, "api", 18, "container \"api\" memory limit 512Mi is 1.0x its request 512Mi"),
-		finding("readiness-probe-missing", policy.High, shop, "api", 12, "container \"api\" has no readinessProbe"),
-		finding("readiness-probe-missing", policy.High, shop, "sidecar", 25, "container \"sidecar\" has no readinessProbe"),
-		annotated,
-		configured,
-		finding("readiness-probe-missing", policy.High, web, "web", 9, Tricky),
+	res := &engine.Results{
+		Findings: []engine.Finding{
+			finding("memory-limit-no-headroom", policy.Medium, shop, "api", 18, "container \"api\" memory limit 512Mi is 1.0x its request 512Mi"),
+			finding("readiness-probe-missing", policy.High, shop, "api", 12, "container \"api\" has no readinessProbe"),
+			finding("readiness-probe-missing", policy.High, shop, "sidecar", 25, "container \"sidecar\" has no readinessProbe"),
+			finding("readiness-probe-missing", policy.High, web, "web", 9, Tricky),
+		},
+		Exempted: []engine.Finding{annotated, configured},
+		Warnings: Warnings(),
 	}
 	loaded := &manifest.Result{
 		Objects: objs,
 		Errors:  []*manifest.Error{{File: "deploy/broken.yaml", Doc: 2, Line: 14, Err: errors.New("yaml: did not find expected key")}},
 		Skipped: []manifest.Skipped{{File: "deploy/values.yaml", Doc: 1, Reason: "not a Kubernetes object"}},
 	}
-	return report.New(loaded, findings, Warnings(), errors.New("rule team-label-missing timed out"), policy.High)
+	return report.New(loaded, res, errors.New("rule team-label-missing timed out"), policy.High)
 }
 
 // Warnings are the report's warnings: Deployment shop/checkout-api is
@@ -88,4 +90,18 @@ func Warnings() []engine.Warning {
 			{File: "deploy/shop.yaml", Document: 3, Line: 60, APIVersion: "extensions/v1beta1"},
 		},
 	}}
+}
+
+// Results are an engine's Results of findings (exempted ones set apart, in
+// their order) and warnings.
+func Results(findings []engine.Finding, warnings []engine.Warning) *engine.Results {
+	res := &engine.Results{Findings: []engine.Finding{}, Exempted: []engine.Finding{}, Warnings: warnings}
+	for _, f := range findings {
+		if f.Exempted {
+			res.Exempted = append(res.Exempted, f)
+		} else {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	return res
 }

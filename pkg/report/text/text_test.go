@@ -9,6 +9,7 @@ import (
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
 	"github.com/prodready/prodready/pkg/report"
+	"github.com/prodready/prodready/pkg/report/reporttest"
 	"github.com/prodready/prodready/pkg/report/text"
 )
 
@@ -26,7 +27,7 @@ func sample() *report.Report {
 		Objects: []*manifest.Object{{Kind: "Deployment"}},
 		Skipped: []manifest.Skipped{{File: "values.yaml", Doc: 1, Reason: "not a Kubernetes object"}},
 	}
-	return report.New(loaded, findings, nil, nil, policy.High)
+	return report.New(loaded, reporttest.Results(findings, nil), nil, policy.High)
 }
 
 func TestGroupsByObjectWithFixAndSummary(t *testing.T) {
@@ -63,7 +64,7 @@ func TestObjectsInOrderMostSevereFirst(t *testing.T) {
 		{Rule: "pdb-blocks-drain", Severity: policy.High, Message: "m3", Object: pdb, File: "all.yaml", Line: 33, ObjectLine: 30},
 		{Rule: "c-medium", Severity: policy.Medium, Message: "m4", Object: api, File: "all.yaml", Line: 1, ObjectLine: 1},
 	}
-	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 2)}, findings, nil, nil, policy.High)
+	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 2)}, reporttest.Results(findings, nil), nil, policy.High)
 	var buf bytes.Buffer
 	if err := text.Write(&buf, r, text.Options{}); err != nil {
 		t.Fatal(err)
@@ -112,7 +113,7 @@ func TestWarnings(t *testing.T) {
 		Object:  engine.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"},
 		Places:  []engine.Place{{File: "a.yaml", Document: 1, Line: 1}, {File: "b.yaml", Document: 2, Line: 5}},
 	}}
-	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 2)}, nil, warnings, nil, policy.High)
+	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 2)}, reporttest.Results(nil, warnings), nil, policy.High)
 	var buf bytes.Buffer
 	if err := text.Write(&buf, r, text.Options{}); err != nil {
 		t.Fatal(err)
@@ -136,7 +137,7 @@ func TestWarnings(t *testing.T) {
 
 func TestNoFindings(t *testing.T) {
 	var buf bytes.Buffer
-	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 4)}, nil, nil, nil, policy.Medium)
+	r := report.New(&manifest.Result{Objects: make([]*manifest.Object, 4)}, reporttest.Results(nil, nil), nil, policy.Medium)
 	if err := text.Write(&buf, r, text.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func TestInvalidExemptionDate(t *testing.T) {
 	findings := []engine.Finding{{Rule: "single-replica", Severity: policy.High, Message: "one replica", Object: obj, File: "d.yaml", Line: 1,
 		Exemption: &engine.Exemption{Source: engine.SourceAnnotation, Until: "31.03.2027", Invalid: true}}}
 	var buf bytes.Buffer
-	if err := text.Write(&buf, report.New(&manifest.Result{}, findings, nil, nil, policy.High), text.Options{}); err != nil {
+	if err := text.Write(&buf, report.New(&manifest.Result{}, reporttest.Results(findings, nil), nil, policy.High), text.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if want := `exemption ignored (annotation): prodready.dev/exempt-until "31.03.2027" is not a date (YYYY-MM-DD)`; !strings.Contains(buf.String(), want) {
@@ -198,7 +199,7 @@ func TestAudit(t *testing.T) {
 		t.Errorf("an audit section although none was asked for:\n%s", buf.String())
 	}
 
-	r.SetAudit(nil)
+	r.Audit = []engine.ExemptionProblem{}
 	buf.Reset()
 	if err := text.Write(&buf, r, text.Options{}); err != nil {
 		t.Fatal(err)
@@ -208,10 +209,10 @@ func TestAudit(t *testing.T) {
 	}
 
 	obj := engine.ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "api"}
-	r.SetAudit([]engine.ExemptionProblem{
+	r.Audit = []engine.ExemptionProblem{
 		{Problem: engine.ProblemUnused, Source: engine.SourceConfig, Line: 6, Rules: []string{"*"}, Message: "matched no finding"},
 		{Problem: engine.ProblemNoReason, Source: engine.SourceAnnotation, Object: &obj, File: "d.yaml", Line: 3, Rules: []string{"a"}, Message: "no reason"},
-	})
+	}
 	buf.Reset()
 	if err := text.Write(&buf, r, text.Options{}); err != nil {
 		t.Fatal(err)
@@ -247,12 +248,12 @@ func TestExitCode(t *testing.T) {
 		t.Errorf("exit %d, want 2 with an input error", r.ExitCode())
 	}
 
-	clean := report.New(&manifest.Result{}, nil, nil, nil, policy.High)
-	clean.SetAudit(nil)
+	clean := report.New(&manifest.Result{}, reporttest.Results(nil, nil), nil, policy.High)
+	clean.Audit = []engine.ExemptionProblem{}
 	if clean.ExitCode() != 0 {
 		t.Errorf("exit %d, want 0 for a clean audit", clean.ExitCode())
 	}
-	clean.SetAudit([]engine.ExemptionProblem{{Problem: engine.ProblemUnused}})
+	clean.Audit = []engine.ExemptionProblem{{Problem: engine.ProblemUnused}}
 	if clean.ExitCode() != 1 {
 		t.Errorf("exit %d, want 1 for an audit problem", clean.ExitCode())
 	}
