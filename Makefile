@@ -4,7 +4,7 @@ BIN   := bin/prodready
 PKGS  := ./...
 TOOLS := $(CURDIR)/.tools/bin
 
-.PHONY: build demo test fuzz lint bench docs bundles tools clean
+.PHONY: build demo test race fuzz lint bench docs bundles tools clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/prodready
@@ -21,7 +21,16 @@ demo: build
 # which must then be there: a missing engine fails instead of skipping.
 test: lint tools
 	PRODREADY_REQUIRE_ENGINES=1 PRODREADY_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 $(PKGS)
+	@$(MAKE) --no-print-directory race
 	@$(MAKE) --no-print-directory fuzz
+
+# race runs the tests of what runs concurrently (one engine shared by
+# goroutines, sessions, the deadline's workers, the loader's decoders)
+# under the race detector. The whole suite under it takes minutes: the
+# detector makes the YAML parser about twenty times slower.
+race:
+	$(GO) test -race -count=1 -run 'Concurrent|SlowRule|Progress|CheckAudits|ObjectsThatCannot|Duplicate' ./pkg/engine
+	$(GO) test -race -count=1 -run 'TestLoad' ./pkg/manifest
 
 # fuzz runs each fuzz target for FUZZTIME, from its seed corpus in
 # testdata/fuzz and what earlier runs found (kept in the Go build cache).

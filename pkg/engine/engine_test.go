@@ -224,7 +224,7 @@ func TestCrossObjectRulesIgnoreInputOrder(t *testing.T) {
 }
 
 // TestObjectsThatCannotBeEvaluatedAreErrors: no silent nothing. An object
-// without a value (released by a Check, or built by hand), or whose
+// without a value (a record of what Check read, or built by hand), or whose
 // identity fields are empty or not its value's, is an error naming it; the
 // other objects are still evaluated.
 func TestObjectsThatCannotBeEvaluatedAreErrors(t *testing.T) {
@@ -254,7 +254,7 @@ func TestObjectsThatCannotBeEvaluatedAreErrors(t *testing.T) {
 		{"no identity", valueOnly, "its apiVersion is empty"},
 		{"wrong kind", &wrongKind, `its kind is "StatefulSet" but its value's is "Deployment"`},
 		{"no value", &manifest.Object{APIVersion: "apps/v1", Kind: "Deployment", Name: "api"}, "it has no value"},
-		{"released by Check", checked.Objects[0], "it has no value"},
+		{"a record of what Check read", checked.Objects[0], "it has no value"},
 		{"nil", nil, "nil"},
 	} {
 		out, err := eng.Evaluate(ctx, []*manifest.Object{tt.obj, good[0]})

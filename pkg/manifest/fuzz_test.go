@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -25,7 +27,10 @@ func FuzzParse(f *testing.F) {
 		r := Parse(file, data)
 		lines := lineCount(data)
 		docs := map[int]bool{0: true} // 0: the whole file
-		chunks, _ := splitFile(file, data)
+		chunks, _ := splitFile(file, data, strings.EqualFold(filepath.Ext(file), ".json"))
+		if obj, err := Decode(data); err == nil && (obj.Kind == "" || obj.APIVersion == "" || obj.Value == nil) {
+			t.Errorf("Decode made an incomplete object %+v", obj)
+		}
 		for _, c := range chunks {
 			docs[c.doc] = true
 		}

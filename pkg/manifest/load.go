@@ -170,7 +170,7 @@ feed:
 			visit(&Result{Errors: []*Error{{File: in.name, Err: err}}})
 			continue
 		}
-		chunks, r := splitFile(in.name, data)
+		chunks, r := splitFile(in.name, data, strings.EqualFold(filepath.Ext(in.name), ".json"))
 		if r != nil {
 			visit(r)
 			continue

@@ -116,7 +116,12 @@ type Result struct {
 // Parse reads one file's bytes. The file name only labels the results, except
 // that a name ending in .json marks the whole content as one JSON document.
 func Parse(file string, data []byte) *Result {
-	chunks, r := splitFile(file, data)
+	return parse(file, data, strings.EqualFold(filepath.Ext(file), ".json"))
+}
+
+// parse is Parse, told whether data is one JSON document.
+func parse(file string, data []byte, json bool) *Result {
+	chunks, r := splitFile(file, data, json)
 	if r != nil {
 		return r
 	}
@@ -131,7 +136,7 @@ func Parse(file string, data []byte) *Result {
 // splitFile checks a file's bytes and cuts them into documents. A file with
 // no document to parse gets its Result instead: an Error if it is not text,
 // a Skipped if it is empty.
-func splitFile(file string, data []byte) ([]chunk, *Result) {
+func splitFile(file string, data []byte, json bool) ([]chunk, *Result) {
 	// A UTF-8 byte order mark would hide a leading "---" from the splitter;
 	// it carries no content.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -145,7 +150,7 @@ func splitFile(file string, data []byte) ([]chunk, *Result) {
 	}
 
 	var chunks []chunk
-	if strings.EqualFold(filepath.Ext(file), ".json") {
+	if json {
 		if classify(data) == content {
 			chunks = []chunk{{data: jsonForYAML(data), line: 1, doc: 1}}
 		}
@@ -309,10 +314,6 @@ func newObject(file string, doc, line int, apiVersion, kind string, m ast.Object
 // where one is absent or not a string.
 func Identity(m ast.Object) (apiVersion, kind, namespace, name string) {
 	meta, _ := field(m, "metadata").(ast.Object)
-	str := func(v ast.Value) string {
-		s, _ := v.(ast.String)
-		return string(s)
-	}
 	return str(field(m, "apiVersion")), str(field(m, "kind")), str(field(meta, "namespace")), str(field(meta, "name"))
 }
 
