@@ -58,7 +58,7 @@ lint:
 # and docs/config.schema.json from the catalogue; make test fails when they
 # are stale.
 docs:
-	UPDATE_DOCS=1 $(GO) test -count=1 -run 'TestRuleDocsAreUpToDate|TestSchemaIsUpToDate' ./pkg/docs ./pkg/config
+	UPDATE_DOCS=1 $(GO) test -count=1 -run 'TestRuleDocsAreUpToDate|TestSchemaIsUpToDate' ./internal/docs ./pkg/config
 
 # bundles rebuilds the committed bundles/ for OPA, Gatekeeper and Conftest,
 # the library as it ships whatever .prodready.yaml a developer has;

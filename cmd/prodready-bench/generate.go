@@ -16,7 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/prodready/prodready/pkg/engine"
+	inventory "github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
@@ -324,7 +324,7 @@ func isMarker(line []byte, m string) bool {
 
 var clusterScoped = func() map[string]bool {
 	kinds := map[string]bool{}
-	for _, k := range engine.ClusterScopedKinds() {
+	for _, k := range inventory.ClusterScopedKinds() {
 		kinds[k] = true
 	}
 	return kinds

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/prodready/prodready/examples"
-	"github.com/prodready/prodready/pkg/docs"
+	"github.com/prodready/prodready/internal/docs"
 )
 
 func newExplain() *cobra.Command {

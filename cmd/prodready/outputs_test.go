@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prodready/prodready/pkg/report/sarif/sariftest"
+	"github.com/prodready/prodready/internal/sariftest"
 )
 
 const demo = "examples/demo/"

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -188,5 +189,64 @@ func TestUnknownProfileIsAnError(t *testing.T) {
 	}
 	if !strict {
 		t.Error(`WithProfile("Strict") ran no strict rule`)
+	}
+}
+
+// TestOptionsAreCheckedWhereGiven: New names every option given wrong, in
+// the words the command line and the configuration file use, and takes
+// what they accept in any case.
+func TestOptionsAreCheckedWhereGiven(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opt  engine.Option
+		want string
+	}{
+		{"profile", engine.WithProfile("prod"), `unknown profile "prod" (want baseline or strict)`},
+		{"rule ID", engine.WithRule("no-such-rule", config.Rule{}), `rules.no-such-rule: "no-such-rule" is not a known rule ID`},
+		{"severity", engine.WithRule("single-replica", config.Rule{Severity: "urgent"}), `rules.single-replica.severity: want one of critical, high, medium or low, got "urgent"`},
+		{"parameter", engine.WithRule("single-replica", config.Rule{Parameters: map[string]any{"minReplica": 2}}), `unknown key "minReplica" (known: minReplicas)`},
+		{"parameter type", engine.WithRule("single-replica", config.Rule{Parameters: map[string]any{"minReplicas": "two"}}), `minReplicas: want an integer, got "two"`},
+		{"workers", engine.WithWorkers(0), "workers 0: want at least 1"},
+		{"policy file system", engine.WithPolicyFS("team", nil), `team rules "team": no file system`},
+		{"clock", engine.WithClock(nil), "clock: nil"},
+		{"configuration file", engine.WithConfigFile(filepath.Join(t.TempDir(), ".prodready.yaml")), "no such file"},
+		{"configuration", engine.WithConfigYAML(".prodready.yaml", []byte("rules:\n  team-label-missing: {}\n")), `.prodready.yaml:2: rules.team-label-missing: "team-label-missing" is not a known rule ID`},
+	} {
+		if _, err := engine.New(tt.opt); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want an error saying %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := engine.New(engine.WithProfile("Strict")); err != nil {
+		t.Errorf("profile Strict: %v", err)
+	}
+	both := []engine.Option{engine.WithConfig(&config.Config{}), engine.WithConfigYAML("c.yaml", nil)}
+	if _, err := engine.New(both...); err == nil {
+		t.Error("two configurations given: no error")
+	}
+}
+
+// TestConfigurationComposesWithTeamRules: a configuration that tunes a
+// team rule loads in the same New that adds the rule, whatever the order
+// of the options.
+func TestConfigurationComposesWithTeamRules(t *testing.T) {
+	team := os.DirFS("../../examples/team-overrides/policy")
+	cfg := []byte("rules:\n  team-label-missing:\n    severity: critical\n")
+	for _, opts := range [][]engine.Option{
+		{engine.WithPolicyFS("acme", team), engine.WithConfigYAML("c.yaml", cfg)},
+		{engine.WithConfigYAML("c.yaml", cfg), engine.WithPolicyFS("acme", team)},
+	} {
+		eng, err := engine.New(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var severity policy.Severity
+		for _, r := range eng.Rules() {
+			if r.ID == "team-label-missing" {
+				severity = r.Severity
+			}
+		}
+		if severity != policy.Critical {
+			t.Errorf("team-label-missing severity %q, want critical from the configuration", severity)
+		}
 	}
 }

@@ -22,6 +22,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/prodready/prodready/internal/lookup"
+	"github.com/prodready/prodready/internal/sandbox"
 	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
@@ -179,7 +181,13 @@ func WithPolicies(set *policy.Set) Option {
 // a built-in rule's replaces it; see policy.Merge for the rest. Team rules
 // run in the same sandbox as the built-in ones.
 func WithPolicyFS(source string, fsys fs.FS) Option {
-	return func(o *options) { o.teams = append(o.teams, teamPolicy{source, fsys}) }
+	return func(o *options) {
+		if fsys == nil {
+			o.invalid = append(o.invalid, fmt.Errorf("team rules %q: no file system", source))
+			return
+		}
+		o.teams = append(o.teams, teamPolicy{source, fsys})
+	}
 }
 
 // New compiles the policy library.
@@ -259,20 +267,20 @@ func New(opts ...Option) (*Engine, error) {
 		}
 		modules[name] = m
 	}
-	e.compiler = ast.NewCompiler().WithCapabilities(sandboxCapabilities())
+	e.compiler = ast.NewCompiler().WithCapabilities(sandbox.Capabilities())
 	if e.compiler.Compile(modules); e.compiler.Failed() {
-		return nil, fmt.Errorf("compiling policies: %w", sandboxErrors(e.compiler.Errors))
+		return nil, fmt.Errorf("compiling policies: %w", sandbox.Errors(e.compiler.Errors))
 	}
-	e.indexed = lookedUpKinds(e.compiler)
-	across := acrossRules(e.compiler, e.rules)
-	if across.wholeInventory {
+	e.indexed = lookup.Kinds(e.compiler)
+	across := lookup.Across(e.compiler, e.rules)
+	if across.WholeInventory {
 		e.indexed = nil
 	}
 	e.byKind = map[string]kindRules{}
 	for _, r := range e.rules {
 		for _, kind := range r.Kinds {
 			k := e.byKind[kind]
-			if across.rules[r.ID] {
+			if across.Rules[r.ID] {
 				k.across.add(r)
 			} else {
 				k.alone.add(r)
@@ -287,51 +295,6 @@ func New(opts ...Option) (*Engine, error) {
 // configuration tunes them (severity, parameter values as defaults).
 func (e *Engine) Rules() []policy.Rule {
 	return append([]policy.Rule(nil), e.rules...)
-}
-
-// deniedBuiltins reach outside the evaluation: the network and the runtime.
-var deniedBuiltins = []string{"http.send", "net.", "opa.runtime"}
-
-func sandboxCapabilities() *ast.Capabilities {
-	caps := ast.CapabilitiesForThisVersion()
-	kept := caps.Builtins[:0]
-	for _, b := range caps.Builtins {
-		if !denied(b.Name) {
-			kept = append(kept, b)
-		}
-	}
-	caps.Builtins = kept
-	caps.AllowNet = []string{}
-	return caps
-}
-
-func denied(name string) bool {
-	for _, d := range deniedBuiltins {
-		if name == d || (strings.HasSuffix(d, ".") && strings.HasPrefix(name, d)) {
-			return true
-		}
-	}
-	return false
-}
-
-// sandboxErrors lists compile errors one per line with file and line, and
-// says why a denied builtin is undefined rather than leaving "undefined
-// function http.send" to puzzle the rule's author.
-func sandboxErrors(errs ast.Errors) error {
-	var names []string
-	for _, d := range deniedBuiltins {
-		if strings.HasSuffix(d, ".") {
-			d += "*"
-		}
-		names = append(names, d)
-	}
-	for _, e := range errs {
-		name, ok := strings.CutPrefix(e.Message, "undefined function ")
-		if ok && denied(name) {
-			e.Message = fmt.Sprintf("%s is not available to prodready rules, which run without network and runtime builtins (%s)", name, strings.Join(names, ", "))
-		}
-	}
-	return policy.RegoError(errs)
 }
 
 // findings turns the results of a findings query on obj into findings.

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -65,7 +66,13 @@ func WithExemptions(exemptions []config.Exemption) Option {
 // WithClock sets the clock that decides whether an exemption has expired
 // (default time.Now), read once per run.
 func WithClock(now func() time.Time) Option {
-	return func(o *options) { o.clock = now }
+	return func(o *options) {
+		if now == nil {
+			o.invalid = append(o.invalid, errors.New("clock: nil"))
+			return
+		}
+		o.clock = now
+	}
 }
 
 // entriesExpr binds the exemptions matching the object under review. As the

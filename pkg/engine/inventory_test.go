@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/policy"
 )
 
@@ -30,7 +31,7 @@ func TestLookupsNameTheKindsEachRuleReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lookups, err := Lookups(set)
+	lookups, err := lookup.ByRule(set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestRulesRunInThePassTheirReadsNeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lookups, err := Lookups(mustBuiltin(t))
+	lookups, err := lookup.ByRule(mustBuiltin(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
@@ -76,7 +77,7 @@ type objectID struct {
 }
 
 func idOf(obj *manifest.Object) objectID {
-	if clusterScoped[obj.Kind] {
+	if lookup.ClusterScoped(obj.Kind) {
 		return objectID{obj.Kind, "", obj.Name}
 	}
 	return objectID{obj.Kind, obj.Namespace, obj.Name}
@@ -176,7 +177,7 @@ func duplicateMessage(ref ObjectRef, places []Place) string {
 	where := strings.Join(at, ", ") + " and " + last
 	name, one := ref.Name, "they are one object to the API server"
 	switch {
-	case clusterScoped[ref.Kind]: // a namespace written is ignored
+	case lookup.ClusterScoped(ref.Kind): // a namespace written is ignored
 	case ref.Namespace != "":
 		name = ref.Namespace + "/" + ref.Name
 	default:

@@ -26,8 +26,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/format"
 	"sigs.k8s.io/yaml"
 
+	"github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/bundle"
-	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/policy"
 )
 
@@ -49,7 +49,7 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 		return nil, err
 	}
 	rules := opts.Rules()
-	lookups, err := engine.Lookups(opts.Set)
+	lookups, err := lookup.ByRule(opts.Set)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func wrapper(opts bundle.Options, rules []policy.Rule, lookups map[string][]stri
 	if err != nil {
 		return nil, err
 	}
-	clusterJSON, err := json.Marshal(engine.ClusterScopedKinds())
+	clusterJSON, err := json.Marshal(lookup.ClusterScopedKinds())
 	if err != nil {
 		return nil, err
 	}

@@ -20,9 +20,10 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"sigs.k8s.io/yaml"
 
+	"github.com/prodready/prodready/internal/enginetest"
+	"github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/bundle"
 	"github.com/prodready/prodready/pkg/bundle/conftest"
-	"github.com/prodready/prodready/pkg/bundle/enginetest"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
@@ -387,7 +388,7 @@ spec:
 // crossObject are the IDs of the enabled rules that look other objects up.
 func crossObject(t *testing.T) map[string]bool {
 	t.Helper()
-	lookups, err := engine.Lookups(enginetest.Builtin(t))
+	lookups, err := lookup.ByRule(enginetest.Builtin(t))
 	if err != nil {
 		t.Fatal(err)
 	}

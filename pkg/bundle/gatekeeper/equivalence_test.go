@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prodready/prodready/internal/enginetest"
+	"github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/bundle"
-	"github.com/prodready/prodready/pkg/bundle/enginetest"
 	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
@@ -104,7 +105,7 @@ func gatorInput(t *testing.T, dir string) (files []string, excluded map[string]s
 // not Gatekeeper's. Every other finding, on these objects too, must agree.
 func namespaceless(want, got map[string]bool, lookups map[string][]string) []string {
 	cluster := map[string]bool{}
-	for _, k := range engine.ClusterScopedKinds() {
+	for _, k := range lookup.ClusterScopedKinds() {
 		cluster[k] = true
 	}
 	var keys []string
@@ -134,7 +135,7 @@ func namespaceless(want, got map[string]bool, lookups map[string][]string) []str
 // they would be one object. Every other finding must agree.
 func duplicated(want, got map[string]bool, lookups map[string][]string, warnings []engine.Warning) []string {
 	cluster := map[string]bool{}
-	for _, k := range engine.ClusterScopedKinds() {
+	for _, k := range lookup.ClusterScopedKinds() {
 		cluster[k] = true
 	}
 	type scope struct{ kind, namespace string }
@@ -194,7 +195,7 @@ func TestGatorEquivalence(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := write(t, build(t, policy.Baseline))
-	lookups, err := engine.Lookups(enginetest.Builtin(t))
+	lookups, err := lookup.ByRule(enginetest.Builtin(t))
 	if err != nil {
 		t.Fatal(err)
 	}

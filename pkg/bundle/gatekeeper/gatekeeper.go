@@ -34,9 +34,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/prodready/prodready/examples"
+	"github.com/prodready/prodready/internal/docs"
+	"github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/bundle"
 	"github.com/prodready/prodready/pkg/config"
-	"github.com/prodready/prodready/pkg/docs"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
@@ -83,7 +84,7 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	lookups, err := engine.Lookups(opts.Set)
+	lookups, err := lookup.ByRule(opts.Set)
 	if err != nil {
 		return nil, err
 	}

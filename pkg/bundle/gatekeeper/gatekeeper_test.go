@@ -17,9 +17,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/prodready/prodready/examples"
+	"github.com/prodready/prodready/internal/enginetest"
+	"github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/bundle"
-	"github.com/prodready/prodready/pkg/bundle/enginetest"
-	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
 )
@@ -173,7 +173,7 @@ func TestTemplateCarriesTheLibsItImports(t *testing.T) {
 }
 
 func TestSyncTableCoversLookups(t *testing.T) {
-	lookups, err := engine.Lookups(enginetest.Builtin(t))
+	lookups, err := lookup.ByRule(enginetest.Builtin(t))
 	if err != nil {
 		t.Fatal(err)
 	}

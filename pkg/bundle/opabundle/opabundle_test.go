@@ -20,8 +20,8 @@ import (
 
 	opa "github.com/open-policy-agent/opa/v1/bundle"
 
+	"github.com/prodready/prodready/internal/enginetest"
 	"github.com/prodready/prodready/pkg/bundle"
-	"github.com/prodready/prodready/pkg/bundle/enginetest"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"

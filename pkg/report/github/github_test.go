@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prodready/prodready/internal/reporttest"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/report/github"
-	"github.com/prodready/prodready/pkg/report/reporttest"
 )
 
 func lines(t *testing.T, opts github.Options) []string {

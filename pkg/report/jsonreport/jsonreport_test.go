@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/prodready/prodready/internal/reporttest"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
 	"github.com/prodready/prodready/pkg/report"
 	"github.com/prodready/prodready/pkg/report/jsonreport"
-	"github.com/prodready/prodready/pkg/report/reporttest"
 )
 
 func decode(t *testing.T, r *report.Report) map[string]json.RawMessage {

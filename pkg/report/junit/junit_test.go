@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prodready/prodready/internal/reporttest"
 	"github.com/prodready/prodready/pkg/policy"
 	"github.com/prodready/prodready/pkg/report"
 	"github.com/prodready/prodready/pkg/report/junit"
-	"github.com/prodready/prodready/pkg/report/reporttest"
 )
 
 // parsed is JUnit XML as a CI system reads it back.

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prodready/prodready/internal/reporttest"
+	"github.com/prodready/prodready/internal/sariftest"
 	"github.com/prodready/prodready/pkg/policy"
-	"github.com/prodready/prodready/pkg/report/reporttest"
 	"github.com/prodready/prodready/pkg/report/sarif"
-	"github.com/prodready/prodready/pkg/report/sarif/sariftest"
 )
 
 // decoded is the part of a SARIF log the tests read back.

@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prodready/prodready/internal/reporttest"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
 	"github.com/prodready/prodready/pkg/report"
-	"github.com/prodready/prodready/pkg/report/reporttest"
 	"github.com/prodready/prodready/pkg/report/text"
 )
 

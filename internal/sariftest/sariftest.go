@@ -22,7 +22,7 @@ var (
 // SchemaFile is the schema's path; it sits beside this package's source.
 func SchemaFile() string {
 	_, self, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(self), "..", "testdata", "sarif-schema-2.1.0.json")
+	return filepath.Join(filepath.Dir(self), "..", "..", "pkg", "report", "sarif", "testdata", "sarif-schema-2.1.0.json")
 }
 
 func compile() (*jsonschema.Schema, error) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/prodready/prodready/examples"
-	"github.com/prodready/prodready/pkg/docs"
+	"github.com/prodready/prodready/internal/docs"
 	"github.com/prodready/prodready/pkg/policy"
 )
 
