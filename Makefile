@@ -4,7 +4,7 @@ BIN   := bin/prodready
 PKGS  := ./...
 TOOLS := $(CURDIR)/.tools/bin
 
-.PHONY: build demo test race fuzz lint bench docs bundles tools clean
+.PHONY: build demo test race fuzz lint bench docs api bundles tools clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/prodready
@@ -59,6 +59,12 @@ lint:
 # are stale.
 docs:
 	UPDATE_DOCS=1 $(GO) test -count=1 -run 'TestRuleDocsAreUpToDate|TestSchemaIsUpToDate' ./internal/docs ./pkg/config
+
+# api rewrites docs/api.txt, the record of the exported Go API, after a
+# deliberate change of it (say what changed in CHANGELOG.md); make test
+# fails when the code and the record differ.
+api:
+	UPDATE_API=1 $(GO) test -count=1 -run TestExportedAPIIsRecorded ./internal/apicheck
 
 # bundles rebuilds the committed bundles/ for OPA, Gatekeeper and Conftest,
 # the library as it ships whatever .prodready.yaml a developer has;

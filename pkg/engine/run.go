@@ -46,30 +46,14 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) (*Result
 // ErrNotEvaluable is the error of an object Evaluate cannot evaluate.
 var ErrNotEvaluable = errors.New("cannot evaluate object")
 
-// evaluable says why obj cannot be evaluated: it has no value, or its
-// identity fields (which decide the rules that run and the findings' object)
-// are not its value's, or its apiVersion or kind is empty (a name may be:
-// generateName, or a tool's input such as an IstioOperator).
+// evaluable says why obj cannot be evaluated (see manifest.Object.Validate).
 func evaluable(obj *manifest.Object) error {
 	switch {
 	case obj == nil:
 		return fmt.Errorf("%w: nil", ErrNotEvaluable)
-	case obj.Value == nil:
-		return fmt.Errorf("%w %s: it has no value (a record of what Check read, or built without one: see manifest.FromMap)", ErrNotEvaluable, describe(obj))
 	}
-	apiVersion, kind, namespace, name := manifest.Identity(obj.Value)
-	for _, f := range []struct{ what, field, value string }{
-		{"apiVersion", obj.APIVersion, apiVersion},
-		{"kind", obj.Kind, kind},
-		{"metadata.name", obj.Name, name},
-		{"namespace", obj.Namespace, namespace},
-	} {
-		if f.field == "" && (f.what == "apiVersion" || f.what == "kind") {
-			return fmt.Errorf("%w %s: its %s is empty", ErrNotEvaluable, describe(obj), f.what)
-		}
-		if f.field != f.value {
-			return fmt.Errorf("%w %s: its %s is %q but its value's is %q", ErrNotEvaluable, describe(obj), f.what, f.field, f.value)
-		}
+	if err := obj.Validate(); err != nil {
+		return fmt.Errorf("%w %s: %w", ErrNotEvaluable, describe(obj), err)
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ func Decode(data []byte) (*Object, error) {
 
 // complete says what m lacks to be an object to evaluate.
 func complete(m ast.Object) error {
-	apiVersion, kind, _, name := Identity(m)
+	apiVersion, kind, _, name := identity(m)
 	meta, _ := field(m, "metadata").(ast.Object)
 	switch {
 	case apiVersion == "" && kind == "":
@@ -81,4 +81,30 @@ func complete(m ast.Object) error {
 func str(v ast.Value) string {
 	s, _ := v.(ast.String)
 	return string(s)
+}
+
+// Validate says why o cannot be evaluated: it has no value (a record of
+// what was read, or an Object built without one: FromMap makes one), its
+// apiVersion or kind is empty, or its identity fields (which decide the
+// rules that run and the object findings name) are not its value's. A name
+// may be empty: generateName, or a tool's input such as an IstioOperator.
+func (o *Object) Validate() error {
+	if o.Value == nil {
+		return errors.New("it has no value (a record of what was read, or built without one: see FromMap)")
+	}
+	apiVersion, kind, namespace, name := identity(o.Value)
+	for _, f := range []struct{ what, field, value string }{
+		{"apiVersion", o.APIVersion, apiVersion},
+		{"kind", o.Kind, kind},
+		{"metadata.name", o.Name, name},
+		{"namespace", o.Namespace, namespace},
+	} {
+		if f.field == "" && (f.what == "apiVersion" || f.what == "kind") {
+			return fmt.Errorf("its %s is empty", f.what)
+		}
+		if f.field != f.value {
+			return fmt.Errorf("its %s is %q but its value's is %q", f.what, f.field, f.value)
+		}
+	}
+	return nil
 }

@@ -302,17 +302,17 @@ func (r *Result) addItems(file string, doc, listLine int, items *ast.Array, conv
 }
 
 func newObject(file string, doc, line int, apiVersion, kind string, m ast.Object, src *source) *Object {
-	_, _, namespace, name := Identity(m)
+	_, _, namespace, name := identity(m)
 	return &Object{
 		APIVersion: apiVersion, Kind: kind, Namespace: namespace, Name: name,
 		File: file, Doc: doc, Line: line, Value: m, src: src,
 	}
 }
 
-// Identity reads an object's apiVersion, kind, metadata.namespace and
+// identity reads an object's apiVersion, kind, metadata.namespace and
 // metadata.name from its value, as Load fills in an Object's fields: ""
 // where one is absent or not a string.
-func Identity(m ast.Object) (apiVersion, kind, namespace, name string) {
+func identity(m ast.Object) (apiVersion, kind, namespace, name string) {
 	meta, _ := field(m, "metadata").(ast.Object)
 	return str(field(m, "apiVersion")), str(field(m, "kind")), str(field(meta, "namespace")), str(field(meta, "name"))
 }
