@@ -1,13 +1,21 @@
 // Package engine evaluates prodready's Rego rules on Kubernetes objects.
 //
-// An Engine compiles the policy library once; Evaluate then runs every
-// enabled rule on many objects with one prepared query, in parallel across
-// cores, and returns typed findings, and warnings about the input as a
-// whole (an object defined twice: see Warning). Cross-object rules read
-// the other objects of the same Evaluate call from data.inventory, which
-// the engine builds in the shape Gatekeeper syncs. Teams add or replace rules with
-// WithPolicyFS; every rule runs without network and runtime builtins and
-// under a deadline per object (WithTimeout).
+// An Engine compiles the policy library once (New, with Options checked
+// there); Check then reads files and evaluates them in one pass, and
+// Evaluate runs every enabled rule on objects a program holds (made with
+// manifest.FromMap, manifest.Decode or package kubeobject), in parallel
+// across cores. Both return Results: the findings to act on, the exempted
+// ones apart, Failing at a threshold, and warnings about the input as a
+// whole (an object defined twice: see Warning). An Engine is safe for
+// concurrent use, and objects are only read: never changed or released.
+// An object that cannot be evaluated is an error (ErrNotEvaluable), never
+// a silent nothing.
+//
+// Cross-object rules read the other objects of the same run from
+// data.inventory, which the engine builds in the shape Gatekeeper syncs.
+// Teams add or replace rules with WithPolicyFS and tune them with
+// WithConfigFile; every rule runs without network and runtime builtins
+// and under a deadline per object (WithTimeout).
 package engine
 
 import (

@@ -12,6 +12,11 @@
 //
 // Bad input is reported, never fatal: a malformed document, a binary file or
 // a missing path becomes an Error, and every other document is still read.
+//
+// A program that holds objects already makes them with FromMap (Go values,
+// copied) or Decode (one YAML or JSON object, as from an admission
+// request); package kubeobject takes the API machinery's types. Objects are
+// never changed once made, and may be shared by goroutines.
 package manifest
 
 import (
