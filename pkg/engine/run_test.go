@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"testing/fstest"
@@ -149,4 +150,31 @@ func splitErrors(err error) (input []*manifest.Error, eval error) {
 		}
 	}
 	return input, errors.Join(rest...)
+}
+
+// TestCheckErrorHoldsInputErrors: a wrong path or a broken document is in
+// Check's error, named by file (and document), never err == nil with zero
+// findings; the findings of what could be read are returned all the same.
+func TestCheckErrorHoldsInputErrors(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "app.yaml")
+	if err := os.WriteFile(good, []byte(deployment+"---\nkind: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.yaml")
+	res, err := eng.Check(context.Background(), []string{missing, good}, manifest.Options{})
+	inputErrs, evalErr := splitErrors(err)
+	if len(inputErrs) != 2 || evalErr != nil {
+		t.Fatalf("error %v: want the missing path and the broken document, nothing else", err)
+	}
+	if inputErrs[0].File != good || inputErrs[0].Doc != 2 || inputErrs[1].File != missing {
+		t.Errorf("input errors %v, %v: want %s document 2, then %s", inputErrs[0], inputErrs[1], good, missing)
+	}
+	if len(res.Findings) == 0 || len(res.Read.Errors) != 2 {
+		t.Errorf("%d findings, %d read errors: want the readable document's findings and both errors", len(res.Findings), len(res.Read.Errors))
+	}
 }
