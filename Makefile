@@ -4,7 +4,7 @@ BIN   := bin/prodready
 PKGS  := ./...
 TOOLS := $(CURDIR)/.tools/bin
 
-.PHONY: build demo test race fuzz lint bench docs api bundles tools clean
+.PHONY: build demo test examples race fuzz lint bench docs api bundles tools clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/prodready
@@ -21,8 +21,15 @@ demo: build
 # which must then be there: a missing engine fails instead of skipping.
 test: lint tools
 	PRODREADY_REQUIRE_ENGINES=1 PRODREADY_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 $(PKGS)
+	@$(MAKE) --no-print-directory examples
 	@$(MAKE) --no-print-directory race
 	@$(MAKE) --no-print-directory fuzz
+
+# examples builds and tests examples/sdk, the SDK's example programs: a Go
+# module of its own, so that k8s.io/api (which they use) is no dependency
+# of the library.
+examples:
+	cd examples/sdk && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # race runs the tests of what runs concurrently (one engine shared by
 # goroutines, sessions, the deadline's workers, the loader's decoders)

@@ -22,23 +22,27 @@ func TestRego(t *testing.T) {
 	runRegoTests(t, set)
 }
 
-// TestTeamOverridesRego runs the example team's tests against the library
-// with its rules merged in, as a team's CI would.
+// TestTeamOverridesRego runs the example teams' tests (the team-overrides
+// walkthrough's and the SDK example's) against the library with their
+// rules merged in, as a team's CI would.
 func TestTeamOverridesRego(t *testing.T) {
 	builtin, err := policy.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := "../examples/team-overrides/policy"
-	team, err := policy.LoadTeam(dir, os.DirFS(dir))
-	if err != nil {
-		t.Fatal(err)
+	for _, dir := range []string{"../examples/team-overrides/policy", "../examples/sdk/teamrule/policy"} {
+		t.Run(dir, func(t *testing.T) {
+			team, err := policy.LoadTeam(dir, os.DirFS(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			set, err := policy.Merge(builtin, team)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runRegoTests(t, set)
+		})
 	}
-	set, err := policy.Merge(builtin, team)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runRegoTests(t, set)
 }
 
 func runRegoTests(t *testing.T, set *policy.Set) {

@@ -281,6 +281,10 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	e.indexed = lookup.Kinds(e.compiler)
 	across := lookup.Across(e.compiler, e.rules)
+	for i, r := range e.rules {
+		e.rules[i].CrossObject = across.Rules[r.ID]
+		e.byPackage[r.Package] = e.rules[i]
+	}
 	if across.WholeInventory {
 		e.indexed = nil
 	}
@@ -288,7 +292,7 @@ func New(opts ...Option) (*Engine, error) {
 	for _, r := range e.rules {
 		for _, kind := range r.Kinds {
 			k := e.byKind[kind]
-			if across.Rules[r.ID] {
+			if r.CrossObject {
 				k.across.add(r)
 			} else {
 				k.alone.add(r)

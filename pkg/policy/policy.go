@@ -119,6 +119,11 @@ type Rule struct {
 	// Source is where the rule comes from: BuiltinSource, or the source
 	// name a team library was loaded with (LoadTeam), e.g. its directory.
 	Source string `json:"source"`
+	// CrossObject is set by the engine (engine.Engine.Rules) on a rule
+	// that reads other objects (data.inventory): it judges an object
+	// against the rest of its input, so on an object alone, as an
+	// admission review holds it, it sees none of them.
+	CrossObject bool `json:"crossObject,omitempty"`
 }
 
 // BuiltinSource is the Source of the rules of the library a Set starts
