@@ -28,7 +28,8 @@ type Results struct {
 	Read *manifest.Result
 }
 
-// Failing are the findings that fail at threshold: those at or above it.
+// Failing are the findings that fail at threshold (a policy Severity:
+// policy.ParseSeverity reads one from a flag): those at or above it.
 // Exempted findings never fail.
 func (r *Results) Failing(threshold policy.Severity) []Finding {
 	var failing []Finding

@@ -48,8 +48,7 @@ var ErrNotEvaluable = errors.New("cannot evaluate object")
 
 // evaluable says why obj cannot be evaluated (see manifest.Object.Validate).
 func evaluable(obj *manifest.Object) error {
-	switch {
-	case obj == nil:
+	if obj == nil {
 		return fmt.Errorf("%w: nil", ErrNotEvaluable)
 	}
 	if err := obj.Validate(); err != nil {
@@ -106,8 +105,8 @@ func (e *Engine) Check(ctx context.Context, paths []string, opts manifest.Option
 	res, err := s.Finish(ctx)
 	res.Read = read
 	errs := make([]error, 0, len(read.Errors)+1)
-	for _, e := range read.Errors {
-		errs = append(errs, e)
+	for _, inputErr := range read.Errors {
+		errs = append(errs, inputErr)
 	}
 	return res, errors.Join(append(errs, err)...)
 }
