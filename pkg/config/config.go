@@ -30,7 +30,20 @@ type Rule struct {
 	Severity policy.Severity `json:"severity,omitempty" yaml:"severity,omitempty"`
 	// Parameters override the rule's defaults, key by key.
 	Parameters map[string]any `json:"parameters,omitempty" yaml:"parameters,omitempty"`
+	// Admission "" keeps the Gatekeeper webhook's default action for the
+	// rule: warn for a rule that reads other objects (the webhook's cache
+	// may not hold them yet), else the severity's. AdmissionDeny,
+	// AdmissionWarn or AdmissionDryRun set it; audit and gator keep the
+	// severity's.
+	Admission string `json:"admission,omitempty" yaml:"admission,omitempty"`
 }
+
+// The Gatekeeper webhook actions a rule's Admission may name.
+const (
+	AdmissionDeny   = "deny"
+	AdmissionWarn   = "warn"
+	AdmissionDryRun = "dryrun"
+)
 
 // Exemption opts the objects it matches out of rules. An object matches
 // when every field set matches: Namespace and Name are globs (* and ?),

@@ -44,6 +44,7 @@ func Schema(set *policy.Set, open bool) map[string]any {
 			"properties": map[string]any{
 				"enabled":    enabledSchema,
 				"severity":   map[string]any{"$ref": "#/$defs/severity"},
+				"admission":  map[string]any{"$ref": "#/$defs/admission"},
 				"parameters": map[string]any{"type": "object", "description": "Values for the parameters the rule's METADATA declares."},
 			},
 		}
@@ -74,6 +75,7 @@ func Schema(set *policy.Set, open bool) map[string]any {
 			"ruleID":        ruleID,
 			"exemptedRule":  exempted,
 			"severity":      severitySchema,
+			"admission":     admissionSchema,
 			"exemption":     exemptionSchema,
 			"labelSelector": labelSelectorSchema,
 		},
@@ -89,6 +91,12 @@ var severitySchema = map[string]any{
 	"type":        "string",
 	"description": "The rule's severity, and so its enforcement everywhere: critical and high deny, medium and low warn.",
 	"enum":        []any{string(policy.Critical), string(policy.High), string(policy.Medium), string(policy.Low)},
+}
+
+var admissionSchema = map[string]any{
+	"type":        "string",
+	"description": "What Gatekeeper's admission webhook does with the rule's violations: deny, warn or dryrun (Gatekeeper 3.17 or later; audit and gator keep the severity's action). Default: warn for a rule that reads other objects, which the webhook's cache may not hold yet when an application is applied, else the severity's.",
+	"enum":        []any{AdmissionDeny, AdmissionWarn, AdmissionDryRun},
 }
 
 // globPattern admits what Kubernetes names are made of, plus * and ?:
@@ -167,8 +175,9 @@ var labelSelectorSchema = map[string]any{
 // ruleSchema is what rules.<id> may hold for rule r.
 func ruleSchema(r policy.Rule) map[string]any {
 	props := map[string]any{
-		"enabled":  enabledSchema,
-		"severity": map[string]any{"$ref": "#/$defs/severity"},
+		"enabled":   enabledSchema,
+		"severity":  map[string]any{"$ref": "#/$defs/severity"},
+		"admission": map[string]any{"$ref": "#/$defs/admission"},
 	}
 	if len(r.Parameters) > 0 {
 		params := map[string]any{}

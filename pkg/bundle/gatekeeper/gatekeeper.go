@@ -92,7 +92,10 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := builder{opts: opts, eng: eng, files: bundle.Files{}, libs: libPackages(opts.Set), examples: map[string]*example{}}
+	b := builder{opts: opts, eng: eng, files: bundle.Files{}, libs: libPackages(opts.Set), examples: map[string]*example{}, crossObject: map[string]bool{}}
+	for _, r := range eng.Rules() {
+		b.crossObject[r.ID] = r.CrossObject
+	}
 	synced := map[string]bool{}
 	for _, r := range opts.Rules() {
 		for _, kind := range lookups[r.ID] {
@@ -113,7 +116,28 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 		return nil, err
 	}
 	b.files["README.md"] = []byte(readme)
+	for _, dir := range []string{"templates", "constraints", "sync"} {
+		if b.files[dir+"/kustomization.yaml"], err = kustomization(b.files, dir); err != nil {
+			return nil, err
+		}
+	}
 	return b.files, nil
+}
+
+// kustomization lists the files of dir, so that each step of the install
+// is one kubectl apply -k, as gatekeeper-library's directories are.
+func kustomization(files bundle.Files, dir string) ([]byte, error) {
+	var resources []string
+	for _, p := range files.Paths() {
+		if rest, ok := strings.CutPrefix(p, dir+"/"); ok && !strings.Contains(rest, "/") {
+			resources = append(resources, rest)
+		}
+	}
+	return marshal(map[string]any{
+		"apiVersion": "kustomize.config.k8s.io/v1beta1",
+		"kind":       "Kustomization",
+		"resources":  resources,
+	})
 }
 
 type builder struct {
@@ -125,6 +149,8 @@ type builder struct {
 	// examples are the example files read so far, parsed, with the
 	// findings the SDK reports on them; each is evaluated once.
 	examples map[string]*example
+	// crossObject are the rules that read other objects, by ID.
+	crossObject map[string]bool
 }
 
 func (b *builder) rule(r policy.Rule, lookedUp []string) error {
@@ -133,7 +159,7 @@ func (b *builder) rule(r policy.Rule, lookedUp []string) error {
 		return err
 	}
 	b.files["templates/"+r.ID+".yaml"] = tmpl
-	c, err := constraint(r, b.opts)
+	c, err := constraint(r, b.opts, b.crossObject[r.ID])
 	if err != nil {
 		return err
 	}
@@ -154,8 +180,17 @@ type resource struct {
 type metadata struct {
 	Name        string            `yaml:"name"`
 	Namespace   string            `yaml:"namespace,omitempty"`
+	Labels      map[string]string `yaml:"labels,omitempty"`
 	Annotations map[string]string `yaml:"annotations,omitempty"`
 }
+
+// PartOfLabel marks every template, constraint and SyncSet of the bundle
+// (app.kubernetes.io/part-of: prodready), to wait for, list or delete them
+// at once.
+const PartOfLabel = "app.kubernetes.io/part-of"
+
+// labels are the labels of the bundle's resources.
+func labels() map[string]string { return map[string]string{PartOfLabel: "prodready"} }
 
 type templateSpec struct {
 	CRD struct {
@@ -212,7 +247,8 @@ type source struct {
 
 // violationRule turns the rule's findings into Gatekeeper violations: one
 // per finding, its message naming the rule (the finding's own names the
-// container), unless an exemption covers the object, as the SDK decides it.
+// container) and its details the rule, severity, fix and container,
+// unless an exemption covers the object, as the SDK decides it.
 const violationRule = `
 # Gatekeeper reports violation, one per finding, except on objects an
 # exemption covers (their annotation, or the constraint's prodreadyExemptions).
@@ -220,7 +256,7 @@ violation contains {"msg": msg, "details": details} if {
 	some finding in findings
 	not data.lib.prodready.exemption.exempt(%[1]s)
 	msg := sprintf("%%s: %%s", [%[1]s, finding.msg])
-	details := object.union({"rule": %[1]s}, object.filter(finding, {"container"}))
+	details := object.union({"rule": %[1]s, "severity": %[2]s, "remediation": %[3]s}, object.filter(finding, {"container"}))
 }
 `
 
@@ -230,7 +266,9 @@ func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
 		return nil, fmt.Errorf("no source for %s", r.File)
 	}
 	id, _ := json.Marshal(r.ID)
-	rego := strings.TrimRight(src, "\n") + "\n" + fmt.Sprintf(violationRule, id)
+	severity, _ := json.Marshal(r.Severity)
+	remediation, _ := json.Marshal(strings.TrimSpace(r.Remediation))
+	rego := strings.TrimRight(src, "\n") + "\n" + fmt.Sprintf(violationRule, id, severity, remediation)
 	exemption, ok := b.libs[exemptionLib]
 	if !ok {
 		return nil, fmt.Errorf("the policy set has no %s, which every template calls", exemptionLib)
@@ -278,7 +316,7 @@ func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
 	return marshal(resource{
 		APIVersion: TemplateAPIVersion,
 		Kind:       "ConstraintTemplate",
-		Metadata:   metadata{Name: strings.ToLower(Kind(r.ID)), Annotations: annotations},
+		Metadata:   metadata{Name: strings.ToLower(Kind(r.ID)), Labels: labels(), Annotations: annotations},
 		Spec:       spec,
 	})
 }
@@ -329,9 +367,57 @@ func (b *builder) libsOf(file string, also ...string) []string {
 }
 
 type constraintSpec struct {
-	EnforcementAction string         `yaml:"enforcementAction"`
-	Match             *match         `yaml:"match,omitempty"`
-	Parameters        map[string]any `yaml:"parameters,omitempty"`
+	EnforcementAction        string         `yaml:"enforcementAction"`
+	ScopedEnforcementActions []scopedAction `yaml:"scopedEnforcementActions,omitempty"`
+	Match                    *match         `yaml:"match,omitempty"`
+	Parameters               map[string]any `yaml:"parameters,omitempty"`
+}
+
+// scopedAction is one action of a constraint whose enforcementAction is
+// scoped, at the enforcement points it names.
+type scopedAction struct {
+	Action            string             `yaml:"action"`
+	EnforcementPoints []enforcementPoint `yaml:"enforcementPoints"`
+}
+
+type enforcementPoint struct {
+	Name string `yaml:"name"`
+}
+
+// The enforcement points of Gatekeeper (3.17 and later) a constraint may
+// scope its actions to.
+const (
+	WebhookPoint = "validation.gatekeeper.sh"
+	AuditPoint   = "audit.gatekeeper.sh"
+	GatorPoint   = "gator.gatekeeper.sh"
+)
+
+// enforcement sets spec's actions for rule r: its severity's (deny or
+// warn) in audit and gator, and at admission the configuration's Admission
+// if it names one, else warn for a rule that reads other objects, else the
+// severity's. The webhook judges an object against Gatekeeper's sync cache
+// as it is at that moment: an application's PodDisruptionBudget applied
+// after its Deployment (kubectl apply -f app/ goes in file name order), or
+// a second before and not synced yet, is not there, so a cross-object rule
+// that denied would refuse a good apply. Audit sees the synced state.
+func enforcement(spec *constraintSpec, r policy.Rule, opts bundle.Options, crossObject bool) {
+	severity := r.Severity.Enforcement()
+	admission := severity
+	if crossObject {
+		admission = config.AdmissionWarn
+	}
+	if opts.Config != nil && opts.Config.Rules[r.ID].Admission != "" {
+		admission = opts.Config.Rules[r.ID].Admission
+	}
+	if admission == severity {
+		spec.EnforcementAction = severity
+		return
+	}
+	spec.EnforcementAction = "scoped"
+	spec.ScopedEnforcementActions = []scopedAction{
+		{Action: admission, EnforcementPoints: []enforcementPoint{{WebhookPoint}}},
+		{Action: severity, EnforcementPoints: []enforcementPoint{{AuditPoint}, {GatorPoint}}},
+	}
 }
 
 type match struct {
@@ -346,13 +432,14 @@ type kindMatch struct {
 }
 
 // constraint enforces rule r with its parameters, as the configuration sets
-// them (else their defaults), and with its enforcement: Gatekeeper hands a
+// them (else their defaults), and with its enforcement (see enforcement): Gatekeeper hands a
 // rule input.parameters only, so the defaults its METADATA declares must be
 // spelled out here. A rule without kinds is matched on every kind. The
 // configuration's exemptions of the rule are in its match where Gatekeeper
 // can say the same (see exclusions), else in ExemptionsParameter.
-func constraint(r policy.Rule, opts bundle.Options) (resource, error) {
-	spec := constraintSpec{EnforcementAction: r.Severity.Enforcement()}
+func constraint(r policy.Rule, opts bundle.Options, crossObject bool) (resource, error) {
+	var spec constraintSpec
+	enforcement(&spec, r, opts, crossObject)
 	if len(r.Kinds) > 0 {
 		spec.Match = &match{Kinds: []kindMatch{{APIGroups: []string{"*"}, Kinds: r.Kinds}}}
 	}
@@ -382,7 +469,7 @@ func constraint(r policy.Rule, opts bundle.Options) (resource, error) {
 	return resource{
 		APIVersion: ConstraintAPIVersion,
 		Kind:       Kind(r.ID),
-		Metadata:   metadata{Name: r.ID, Annotations: map[string]string{RevisionAnnotation: opts.Revision}},
+		Metadata:   metadata{Name: r.ID, Labels: labels(), Annotations: map[string]string{RevisionAnnotation: opts.Revision}},
 		Spec:       spec,
 	}, nil
 }
@@ -637,13 +724,18 @@ const readme = `# prodready for Gatekeeper
 
 Generated by ` + "`prodready bundle --target gatekeeper`" + `: do not edit.
 
-Apply the templates first, then, once Gatekeeper has created their
-constraint kinds, the constraints and the SyncSet:
+It needs Gatekeeper 3.19 or later: the templates hold Rego v1 (code with
+source version v1), which Gatekeeper reads from 3.19 on, and the
+constraints of cross-object rules scope their actions to enforcement
+points, which it reads from 3.17 on. Apply the templates first, then, once
+Gatekeeper has created their constraint kinds, the SyncSet and the
+constraints (each directory is a kustomization, as in gatekeeper-library):
 
 ` + "```sh" + `
-kubectl apply -f templates/
-kubectl wait --for=jsonpath='{.status.created}'=true constrainttemplates --all
-kubectl apply -f constraints/ -f sync/
+kubectl apply -k templates/
+kubectl wait --for=jsonpath='{.status.created}'=true constrainttemplates -l app.kubernetes.io/part-of=prodready
+kubectl apply -k sync/
+kubectl apply -k constraints/
 ` + "```" + `
 
 Each template carries one rule's Rego as prodready ships it, the lib
@@ -652,6 +744,15 @@ with the annotation prodready.dev/exempt (until the date in
 prodready.dev/exempt-until, if any). Each constraint enforces its rule
 on the rule's kinds, deny for critical and high severity and warn otherwise,
 with the rule's default parameters: edit spec.parameters to override them.
+Admission is the exception: a rule that reads other objects (pdb-missing:
+no budget selects these pods) warns in the webhook whatever its severity,
+and denies or warns at its severity in audit and gator only
+(enforcementAction: scoped). At admission Gatekeeper judges an object
+against its sync cache as it is at that moment: kubectl apply -f app/
+applies deployment.yaml before pdb.yaml, and a budget applied a second
+earlier may not be synced yet, so denying there would refuse good
+applications. A rule's admission entry in .prodready.yaml (deny, warn or
+dryrun) sets the webhook's action for that rule.
 
 The cross-object rules (those whose template has the annotation
 metadata.gatekeeper.sh/requires-sync-data) read other objects from

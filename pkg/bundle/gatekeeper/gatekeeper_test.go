@@ -20,6 +20,8 @@ import (
 	"github.com/prodready/prodready/internal/enginetest"
 	"github.com/prodready/prodready/internal/lookup"
 	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/config"
+	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
 )
@@ -68,12 +70,30 @@ func TestProfileSelectsRules(t *testing.T) {
 			want = append(want, r.ID)
 		}
 		for _, f := range files.Paths() {
-			if id, ok := strings.CutPrefix(f, "templates/"); ok {
+			if id, ok := strings.CutPrefix(f, "templates/"); ok && id != "kustomization.yaml" {
 				got = append(got, strings.TrimSuffix(id, ".yaml"))
 			}
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: templates for %v, want %v", p, got, want)
+		}
+		// Each install step is one kubectl apply -k: its kustomization
+		// lists every file of its directory.
+		for _, dir := range []string{"templates", "constraints", "sync"} {
+			var k struct {
+				Kind      string   `yaml:"kind"`
+				Resources []string `yaml:"resources"`
+			}
+			decode(t, files[dir+"/kustomization.yaml"], &k)
+			var listed []string
+			for _, f := range files.Paths() {
+				if name, ok := strings.CutPrefix(f, dir+"/"); ok && name != "kustomization.yaml" {
+					listed = append(listed, name)
+				}
+			}
+			if k.Kind != "Kustomization" || !reflect.DeepEqual(k.Resources, listed) {
+				t.Errorf("%s: %s/kustomization.yaml lists %v, want %v", p, dir, k.Resources, listed)
+			}
 		}
 	}
 }
@@ -103,9 +123,41 @@ type (
 	constraintDoc = doc[constraintSpec]
 )
 
+// actions are a constraint's actions by enforcement point.
+func actions(spec constraintSpec) map[string]string {
+	out := map[string]string{}
+	if spec.EnforcementAction != "scoped" {
+		for _, p := range []string{WebhookPoint, AuditPoint, GatorPoint} {
+			out[p] = spec.EnforcementAction
+		}
+		return out
+	}
+	for _, a := range spec.ScopedEnforcementActions {
+		for _, p := range a.EnforcementPoints {
+			out[p.Name] = a.Action
+		}
+	}
+	return out
+}
+
+// TestTemplatesAndConstraints: every rule has its template and its
+// constraint, enforced at its severity's action in audit and gator, and at
+// admission too unless it reads other objects: then it warns there, since
+// the webhook's cache may not hold them yet.
 func TestTemplatesAndConstraints(t *testing.T) {
 	set := enginetest.Builtin(t)
 	files := build(t, policy.Strict)
+	eng, err := engine.New(engine.WithProfile(policy.Strict))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crossObject := map[string]bool{}
+	for _, r := range eng.Rules() {
+		crossObject[r.ID] = r.CrossObject
+	}
+	if !crossObject["pdb-missing"] || crossObject["readiness-probe-missing"] {
+		t.Fatalf("cross-object rules %v: want pdb-missing and not readiness-probe-missing", crossObject)
+	}
 	validKind := regexp.MustCompile(`^Prodready[A-Z][A-Za-z0-9]*$`)
 	for _, r := range set.Rules {
 		var tmpl templateDoc
@@ -125,6 +177,12 @@ func TestTemplatesAndConstraints(t *testing.T) {
 		if !strings.HasPrefix(code.Source.Rego, set.Sources[r.File]) || !strings.Contains(code.Source.Rego, "violation contains") {
 			t.Errorf("%s: the template's Rego is not the rule's source with a violation rule", r.ID)
 		}
+		if !strings.Contains(code.Source.Rego, fmt.Sprintf(`{"rule": %q, "severity": %q, "remediation": `, r.ID, r.Severity)) {
+			t.Errorf("%s: the violations' details do not name the rule, its severity and its fix", r.ID)
+		}
+		if tmpl.Metadata.Labels[PartOfLabel] != "prodready" {
+			t.Errorf("%s: template labels %v", r.ID, tmpl.Metadata.Labels)
+		}
 		var props map[string]schema
 		if v := tmpl.Spec.CRD.Spec.Validation; v != nil {
 			props = v.OpenAPIV3Schema.Properties
@@ -143,16 +201,21 @@ func TestTemplatesAndConstraints(t *testing.T) {
 		if c.Kind != kind || c.APIVersion != ConstraintAPIVersion || c.Metadata.Name != r.ID {
 			t.Errorf("%s: constraint %s %s/%s, want kind %s named after the rule", r.ID, c.APIVersion, c.Kind, c.Metadata.Name, kind)
 		}
-		if c.Spec.EnforcementAction != r.Severity.Enforcement() {
-			t.Errorf("%s: enforcementAction %q for severity %s", r.ID, c.Spec.EnforcementAction, r.Severity)
+		webhook := r.Severity.Enforcement()
+		if crossObject[r.ID] {
+			webhook = "warn"
+		}
+		want := map[string]string{WebhookPoint: webhook, AuditPoint: r.Severity.Enforcement(), GatorPoint: r.Severity.Enforcement()}
+		if got := actions(c.Spec); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s (%s, cross-object %v): actions %v, want %v", r.ID, r.Severity, crossObject[r.ID], got, want)
 		}
 		if c.Spec.Match == nil || !reflect.DeepEqual(c.Spec.Match.Kinds, []kindMatch{{APIGroups: []string{"*"}, Kinds: r.Kinds}}) {
 			t.Errorf("%s: match %+v, want the rule's kinds %v", r.ID, c.Spec.Match, r.Kinds)
 		}
-		want, _ := json.Marshal(r.Defaults())
-		got, _ := json.Marshal(c.Spec.Parameters)
-		if len(r.Parameters) > 0 && !bytes.Equal(got, want) {
-			t.Errorf("%s: parameters %s, want the defaults %s", r.ID, got, want)
+		defaults, _ := json.Marshal(r.Defaults())
+		params, _ := json.Marshal(c.Spec.Parameters)
+		if len(r.Parameters) > 0 && !bytes.Equal(params, defaults) {
+			t.Errorf("%s: parameters %s, want the defaults %s", r.ID, params, defaults)
 		}
 	}
 }
@@ -268,5 +331,32 @@ func TestGatorSyncTest(t *testing.T) {
 		"-n", filepath.Join(dir, "templates"), "-n", filepath.Join(dir, "sync")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("gator sync test: %v\n%s", err, out)
+	}
+}
+
+// TestAdmissionActionFromTheConfiguration: a rule's admission entry sets
+// the webhook's action alone; audit and gator keep the severity's.
+func TestAdmissionActionFromTheConfiguration(t *testing.T) {
+	cfg, err := config.Parse(".prodready.yaml", []byte("rules:\n  pdb-missing:\n    admission: deny\n  readiness-probe-missing:\n    admission: dryrun\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Build(bundle.Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]map[string]string{
+		"pdb-missing":             {WebhookPoint: "deny", AuditPoint: "deny", GatorPoint: "deny"},
+		"readiness-probe-missing": {WebhookPoint: "dryrun", AuditPoint: "deny", GatorPoint: "deny"},
+		"pdb-blocks-drain":        {WebhookPoint: "warn", AuditPoint: "deny", GatorPoint: "deny"},
+	} {
+		var c constraintDoc
+		decode(t, files["constraints/"+id+".yaml"], &c)
+		if got := actions(c.Spec); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: actions %v, want %v", id, got, want)
+		}
+	}
+	if _, err := config.Parse("c.yaml", []byte("rules:\n  pdb-missing:\n    admission: block\n"), nil); err == nil || !strings.Contains(err.Error(), "admission") {
+		t.Errorf("admission: block: %v, want an error naming the field", err)
 	}
 }

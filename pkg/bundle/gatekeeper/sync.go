@@ -83,7 +83,7 @@ func syncSetFor(gvks []gvk, revision string) ([]byte, error) {
 	return marshal(resource{
 		APIVersion: SyncSetAPIVersion,
 		Kind:       "SyncSet",
-		Metadata:   metadata{Name: "prodready", Annotations: map[string]string{RevisionAnnotation: revision}},
+		Metadata:   metadata{Name: "prodready", Labels: labels(), Annotations: map[string]string{RevisionAnnotation: revision}},
 		Spec: struct {
 			GVKs []gvk `yaml:"gvks"`
 		}{gvks},
