@@ -1,50 +1,96 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/kubeobject"
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
-// TestTypedAndMapObjectsAreJudgedAlike: the typed Deployment and its map
-// twin get the same rules' findings, the ones a bare one-replica
-// Deployment deserves.
-func TestTypedAndMapObjectsAreJudgedAlike(t *testing.T) {
-	findings, err := evaluate(context.Background())
+// TestTypedAndMapAreJudgedAlike: the typed Deployment and its map twin get
+// the very same findings, those a bare one-replica Deployment deserves.
+func TestTypedAndMapAreJudgedAlike(t *testing.T) {
+	eng, err := engine.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	byObject := map[string][]string{}
-	for _, f := range findings {
-		byObject[f.Object.Name] = append(byObject[f.Object.Name], f.Rule+"/"+f.Container)
+	d := typedDeployment()
+	typed, err := kubeobject.FromRuntime(d, scheme)
+	if err != nil {
+		t.Fatal(err)
 	}
-	typed, fromMap := byObject["api-typed"], byObject["api-map"]
-	slices.Sort(typed)
-	slices.Sort(fromMap)
-	if !reflect.DeepEqual(typed, fromMap) {
-		t.Errorf("typed %v, map %v: want the same findings", typed, fromMap)
+	if d.Kind != "" || d.APIVersion != "" {
+		t.Errorf("FromRuntime set the typed object's TypeMeta to %v: it must only read it", d.TypeMeta)
 	}
-	for _, want := range []string{"single-replica/", "readiness-probe-missing/app", "memory-request-missing/app"} {
-		if !slices.Contains(typed, want) {
-			t.Errorf("findings %v lack %s", typed, want)
+	if typed.APIVersion != "apps/v1" || typed.Kind != "Deployment" {
+		t.Errorf("typed object is %s %s, want apps/v1 Deployment from the scheme", typed.APIVersion, typed.Kind)
+	}
+	fromMap, err := manifest.FromMap(mapDeployment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	typedFindings := evaluate(t, eng, typed)
+	if mapFindings := evaluate(t, eng, fromMap); !reflect.DeepEqual(typedFindings, mapFindings) {
+		t.Errorf("typed and map Deployments differ:\ntyped %+v\nmap   %+v", typedFindings, mapFindings)
+	}
+
+	var got []string
+	for _, f := range typedFindings {
+		if f.Object.String() != "Deployment/shop/api" {
+			t.Errorf("finding on %s, want Deployment/shop/api", f.Object)
+		}
+		got = append(got, f.Rule)
+	}
+	want := []string{
+		"cpu-request-missing", "memory-request-missing", "memory-limit-missing", // no resources
+		"liveness-probe-missing", "readiness-probe-missing", // no probes, and a port
+		"single-replica", // replicas: 1
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("rules %q, want %q", got, want)
+	}
+}
+
+// TestIncompleteObjectsAreErrors: an object without a name, or a typed
+// object whose kind no scheme names, is an error wrapping ErrNotObject.
+func TestIncompleteObjectsAreErrors(t *testing.T) {
+	m := mapDeployment()
+	delete(m["metadata"].(map[string]any), "name")
+	if _, err := manifest.FromMap(m); !errors.Is(err, manifest.ErrNotObject) || !strings.Contains(err.Error(), "metadata.name") {
+		t.Errorf("object without a name: %v, want ErrNotObject naming metadata.name", err)
+	}
+	if _, err := kubeobject.FromRuntime(typedDeployment(), nil); !errors.Is(err, manifest.ErrNotObject) {
+		t.Errorf("typed object without a scheme: %v, want ErrNotObject", err)
+	}
+}
+
+// TestRun: the program prints both evaluations and the error.
+func TestRun(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"typed Deployment: 6 findings", "map Deployment: 6 findings", "high readiness-probe-missing Deployment/shop/api", "without a name: not a Kubernetes object"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
 }
 
-// TestIncompleteObjectsAreErrors: a typed object without a scheme to name
-// its kind, or an object without a name, is an error saying so.
-func TestIncompleteObjectsAreErrors(t *testing.T) {
-	if _, err := kubeobject.FromRuntime(typedDeployment("api"), nil); !errors.Is(err, manifest.ErrNotObject) {
-		t.Errorf("typed object without a scheme: %v, want ErrNotObject", err)
+func evaluate(t *testing.T, eng *engine.Engine, obj *manifest.Object) []engine.Finding {
+	t.Helper()
+	res, err := eng.Evaluate(context.Background(), []*manifest.Object{obj})
+	if err != nil {
+		t.Fatal(err)
 	}
-	m := mapDeployment("api")
-	delete(m["metadata"].(map[string]any), "name")
-	if _, err := manifest.FromMap(m); !errors.Is(err, manifest.ErrNotObject) {
-		t.Errorf("object without a name: %v, want ErrNotObject", err)
-	}
+	return res.Findings
 }

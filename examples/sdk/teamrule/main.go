@@ -1,8 +1,11 @@
-// Command teamrule runs a team's own rule, shipped inside the program with
-// embed.FS: it overrides the built-in single-replica rule by its ID, and
-// the team's configuration (embedded too) sets the parameter the team's
-// rule declares. Both go to one engine.New, which loads the rules before it
-// checks the configuration against them.
+// Command teamrule runs a team's own rule shipped inside the program: an
+// embed.FS of Rego that replaces the built-in single-replica rule by its ID
+// (Acme asks one replica per zone of a critical workload), and an embedded
+// .prodready.yaml that sets the team rule's zones parameter.
+//
+// Both go to one engine.New: it loads the team's rules first, then checks
+// the configuration against every rule, so a configuration may tune a
+// parameter that only the team's rule declares.
 //
 //	teamrule PATH...
 package main
@@ -18,12 +21,14 @@ import (
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
+// rules holds the team's policy directory; its _test.rego files come along
+// and are never run by a check.
+//
 //go:embed policy/*.rego
 var rules embed.FS
 
-// config is the team's .prodready.yaml: three zones in its region.
-var config = []byte(`
-rules:
+// config is the team's .prodready.yaml: the region has three zones.
+var config = []byte(`rules:
   single-replica:
     parameters:
       zones: 3
@@ -31,6 +36,8 @@ rules:
 
 // newEngine is the built-in library with the team's rules and configuration.
 func newEngine() (*engine.Engine, error) {
+	// fs.Sub so that file names in errors and Rules() read acme/x.rego,
+	// not acme/policy/x.rego.
 	policy, err := fs.Sub(rules, "policy")
 	if err != nil {
 		return nil, err
@@ -42,6 +49,10 @@ func newEngine() (*engine.Engine, error) {
 }
 
 func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: teamrule PATH...")
+		os.Exit(2)
+	}
 	eng, err := newEngine()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -49,7 +60,7 @@ func main() {
 	}
 	res, err := eng.Check(context.Background(), os.Args[1:], manifest.Options{})
 	for _, f := range res.Findings {
-		fmt.Printf("%s:%d %s %s: %s\n", f.File, f.Line, f.Rule, f.Object, f.Message)
+		fmt.Printf("%s:%d %s %s (%s): %s\n", f.File, f.Line, f.Object, f.Rule, f.Severity, f.Message)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
