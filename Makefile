@@ -4,7 +4,7 @@ BIN   := bin/prodready
 PKGS  := ./...
 TOOLS := $(CURDIR)/.tools/bin
 
-.PHONY: build demo test examples race fuzz lint bench docs api bundles tools clean
+.PHONY: build demo test examples admission race fuzz lint bench docs api bundles tools clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/prodready
@@ -22,6 +22,7 @@ demo: build
 test: lint tools
 	PRODREADY_REQUIRE_ENGINES=1 PRODREADY_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 $(PKGS)
 	@$(MAKE) --no-print-directory examples
+	@$(MAKE) --no-print-directory admission
 	@$(MAKE) --no-print-directory race
 	@$(MAKE) --no-print-directory fuzz
 
@@ -30,6 +31,12 @@ test: lint tools
 # of the library.
 examples:
 	cd examples/sdk && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+# admission replays applies through Gatekeeper's constraint framework with
+# the committed bundles/gatekeeper (internal/admission): a Go module of its
+# own, so that Gatekeeper's dependencies are no dependency of the library.
+admission:
+	cd internal/admission && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # race runs the tests of what runs concurrently (one engine shared by
 # goroutines, sessions, the deadline's workers, the loader's decoders)

@@ -48,14 +48,15 @@ func Binary(t testing.TB, name string) string {
 	return ""
 }
 
-// ModuleRoot is the directory of go.mod, found upward from the working directory.
+// ModuleRoot is the directory of prodready's go.mod, found upward from the
+// working directory: also from a module nested in it (internal/admission).
 func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && declares(string(data)) {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
@@ -64,6 +65,16 @@ func ModuleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// declares reports whether a go.mod's text is prodready's.
+func declares(gomod string) bool {
+	for line := range strings.Lines(gomod) {
+		if fields := strings.Fields(line); len(fields) == 2 && fields[0] == "module" {
+			return strings.Trim(fields[1], `"`) == "github.com/prodready/prodready"
+		}
+	}
+	return false
 }
 
 // Corpus is a directory of real-world manifests that other projects wrote.
