@@ -13,7 +13,7 @@ import (
 )
 
 func newBundle() *cobra.Command {
-	var target, out, profile, signingKey, signingAlg, keyID string
+	var target, out, profile, signingKey, signingAlg, keyID, gatekeeperVersion string
 	var policies policyDirs
 	var configs configFlags
 	cmd := &cobra.Command{
@@ -21,7 +21,10 @@ func newBundle() *cobra.Command {
 		Short: "Build the policies for OPA, Gatekeeper or Conftest",
 		Long: `Build the rule library for another engine, from the same Rego:
   opa         an OPA bundle (prodready.tar.gz with .manifest), optionally signed
-  gatekeeper  ConstraintTemplates, Constraints, the sync Config and gator suites
+  gatekeeper  ConstraintTemplates, Constraints, the sync Config and gator suites,
+              for Gatekeeper 3.19 and later (--gatekeeper-version 3.15 to 3.18
+              for older ones: Rego v0 syntax, and before 3.17 rules that read
+              other objects warn in audit too)
   conftest    a policy directory and a parameters data file
 
 The bundle carries the configuration (.prodready.yaml, or --config) and the
@@ -37,6 +40,9 @@ The same options always give byte-identical files.`,
 			}
 			if signingKey != "" && target != "opa" {
 				return fmt.Errorf("--signing-key applies to --target opa only")
+			}
+			if gatekeeperVersion != "" && target != "gatekeeper" {
+				return fmt.Errorf("--gatekeeper-version applies to --target gatekeeper only")
 			}
 			prof, err := parseProfile(profile)
 			if err != nil {
@@ -63,7 +69,7 @@ The same options always give byte-identical files.`,
 				}
 				files, err = opabundle.Build(opts, sign)
 			case "gatekeeper":
-				files, err = gatekeeper.Build(opts)
+				files, err = gatekeeper.Build(opts, gatekeeperVersion)
 			case "conftest":
 				files, err = conftest.Build(opts)
 			default:
@@ -88,6 +94,7 @@ The same options always give byte-identical files.`,
 	cmd.Flags().StringVar(&profile, "profile", "", profileHelp)
 	cmd.Flags().StringVar(&signingKey, "signing-key", "", "PEM private key to sign the OPA bundle with (.signatures.json)")
 	cmd.Flags().StringVar(&signingAlg, "signing-alg", "RS256", "signing algorithm")
+	cmd.Flags().StringVar(&gatekeeperVersion, "gatekeeper-version", "", "the oldest Gatekeeper the bundle must work with, 3.15 to 3.18 (default: 3.19 and later)")
 	cmd.Flags().StringVar(&keyID, "key-id", "", "key ID recorded in the signature (what opa run --verification-key-id names)")
 	policies.register(cmd)
 	configs.register(cmd)

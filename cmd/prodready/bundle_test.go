@@ -122,3 +122,29 @@ func TestBundleWithConfigAndPolicy(t *testing.T) {
 		t.Errorf("data/exemptions.yaml:\n%s", built["data/exemptions.yaml"])
 	}
 }
+
+// TestBundleForOlderGatekeeper: --gatekeeper-version builds for Gatekeeper
+// 3.15 to 3.18 (Rego v0 templates); an older one, or the flag with another
+// target, is a usage error.
+func TestBundleForOlderGatekeeper(t *testing.T) {
+	out := t.TempDir()
+	if res := prodready(t, "", "bundle", "--no-config", "--target", "gatekeeper", "--gatekeeper-version", "3.16", "--out", out); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	tmpl, err := os.ReadFile(filepath.Join(out, "templates", "pdb-missing.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(tmpl, []byte("import future.keywords")) || bytes.Contains(tmpl, []byte("version: v1")) {
+		t.Errorf("the 3.16 template is not in Rego v0 with future.keywords:\n%s", tmpl)
+	}
+	for _, args := range [][]string{
+		{"--target", "gatekeeper", "--gatekeeper-version", "3.14"},
+		{"--target", "opa", "--gatekeeper-version", "3.16"},
+	} {
+		res := prodready(t, "", append([]string{"bundle", "--no-config", "--out", t.TempDir()}, args...)...)
+		if res.code != 2 || !strings.Contains(res.stderr, "gatekeeper") && !strings.Contains(res.stderr, "Gatekeeper") {
+			t.Errorf("%v: exit %d, %q; want 2 and an error about the Gatekeeper version", args, res.code, res.stderr)
+		}
+	}
+}

@@ -18,7 +18,7 @@ import (
 // targets build each committed bundle the way make bundles does.
 var targets = map[string]func(bundle.Options) (bundle.Files, error){
 	"opa":        func(o bundle.Options) (bundle.Files, error) { return opabundle.Build(o, nil) },
-	"gatekeeper": gatekeeper.Build,
+	"gatekeeper": func(o bundle.Options) (bundle.Files, error) { return gatekeeper.Build(o, "") },
 	"conftest":   conftest.Build,
 }
 

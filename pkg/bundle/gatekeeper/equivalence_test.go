@@ -268,7 +268,7 @@ func TestGatorEquivalenceWithTeamConfiguration(t *testing.T) {
 	gator := enginetest.Binary(t, "gator")
 	t.Parallel()
 	team := enginetest.TeamOverrides(t)
-	files, err := Build(bundle.Options{Set: team.Set, Config: team.Config})
+	files, err := Build(bundle.Options{Set: team.Set, Config: team.Config}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func TestGatorConfiguredExclusions(t *testing.T) {
 			{Rules: []string{"memory-limit-missing"}, Namespace: "shop", Reason: "r", Expires: "2020-01-01"},
 		},
 	}
-	files, err := Build(bundle.Options{Config: cfg})
+	files, err := Build(bundle.Options{Config: cfg}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

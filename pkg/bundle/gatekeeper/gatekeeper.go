@@ -11,7 +11,7 @@
 //	templates/<rule-id>.yaml    ConstraintTemplates (apply first)
 //	constraints/<rule-id>.yaml  Constraints (once their templates are ready)
 //	sync/syncset.yaml           SyncSet for data.inventory
-//	sync-config/config.yaml     the same sync list as a Config, for Gatekeeper before 3.15
+//	sync-config/config.yaml     the same sync list as a Config, for clusters that sync with it
 //	suites/<rule-id>/suite.yaml gator verify suites, their objects under suites/examples/
 package gatekeeper
 
@@ -78,9 +78,18 @@ func Kind(ruleID string) string {
 	return b.String()
 }
 
-// Build returns the Gatekeeper bundle of the rules opts selects.
-func Build(opts bundle.Options) (bundle.Files, error) {
+// Build returns the Gatekeeper bundle of the rules opts selects, for
+// Gatekeeper 3.19 and later when gatekeeperVersion is "". An older version
+// ("3.15" to "3.18") gets templates in Rego v0 syntax (the same rules),
+// and before 3.17, which has no scoped enforcement actions, one
+// action per rule: the admission one (warn for rules that read other
+// objects), in audit too.
+func Build(opts bundle.Options, gatekeeperVersion string) (bundle.Files, error) {
 	opts, err := opts.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	compat, err := compatFor(gatekeeperVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +101,7 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := builder{opts: opts, eng: eng, files: bundle.Files{}, libs: libPackages(opts.Set), examples: map[string]*example{}, crossObject: map[string]bool{}}
+	b := builder{opts: opts, compat: compat, eng: eng, files: bundle.Files{}, libs: libPackages(opts.Set), examples: map[string]*example{}, crossObject: map[string]bool{}}
 	for _, r := range eng.Rules() {
 		b.crossObject[r.ID] = r.CrossObject
 	}
@@ -115,7 +124,7 @@ func Build(opts bundle.Options) (bundle.Files, error) {
 	if b.files["sync-config/config.yaml"], err = configFor(gvks, opts.Revision); err != nil {
 		return nil, err
 	}
-	b.files["README.md"] = []byte(readme)
+	b.files["README.md"] = []byte(fmt.Sprintf(readme, compat.needs()))
 	for _, dir := range []string{"templates", "constraints", "sync"} {
 		if b.files[dir+"/kustomization.yaml"], err = kustomization(b.files, dir); err != nil {
 			return nil, err
@@ -141,9 +150,10 @@ func kustomization(files bundle.Files, dir string) ([]byte, error) {
 }
 
 type builder struct {
-	opts  bundle.Options
-	eng   *engine.Engine
-	files bundle.Files
+	opts   bundle.Options
+	compat compat
+	eng    *engine.Engine
+	files  bundle.Files
 	// libs maps every lib package path (data.lib...) to its module's file.
 	libs map[string]string
 	// examples are the example files read so far, parsed, with the
@@ -159,7 +169,7 @@ func (b *builder) rule(r policy.Rule, lookedUp []string) error {
 		return err
 	}
 	b.files["templates/"+r.ID+".yaml"] = tmpl
-	c, err := constraint(r, b.opts, b.crossObject[r.ID])
+	c, err := constraint(r, b.opts, b.compat, b.crossObject[r.ID])
 	if err != nil {
 		return err
 	}
@@ -229,9 +239,13 @@ var exemptionsSchema = schema{
 	Items:       map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true},
 }
 
+// target holds the Rego in code (Rego v1) or, for Gatekeepers that read
+// only Rego v0 there, in rego and libs.
 type target struct {
-	Target string `yaml:"target"`
-	Code   []code `yaml:"code"`
+	Target string   `yaml:"target"`
+	Code   []code   `yaml:"code,omitempty"`
+	Rego   string   `yaml:"rego,omitempty"`
+	Libs   []string `yaml:"libs,omitempty"`
 }
 
 type code struct {
@@ -296,7 +310,23 @@ func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
 	if len(props) > 0 {
 		spec.CRD.Spec.Validation = &validation{OpenAPIV3Schema: schema{Type: "object", Properties: props}}
 	}
-	spec.Targets = []target{{Target: Target, Code: []code{{Engine: "Rego", Source: source{Version: "v1", Rego: rego, Libs: libs}}}}}
+	if b.compat.regoV1 {
+		spec.Targets = []target{{Target: Target, Code: []code{{Engine: "Rego", Source: source{Version: "v1", Rego: rego, Libs: libs}}}}}
+	} else {
+		t := target{Target: Target}
+		var err error
+		if t.Rego, err = regoV0(r.File, rego); err != nil {
+			return nil, err
+		}
+		for i, lib := range libs {
+			src, err := regoV0(fmt.Sprintf("%s lib %d", r.File, i), lib)
+			if err != nil {
+				return nil, err
+			}
+			t.Libs = append(t.Libs, src)
+		}
+		spec.Targets = []target{t}
+	}
 
 	annotations := map[string]string{
 		"metadata.gatekeeper.sh/title":   r.Title,
@@ -400,7 +430,9 @@ const (
 // after its Deployment (kubectl apply -f app/ goes in file name order), or
 // a second before and not synced yet, is not there, so a cross-object rule
 // that denied would refuse a good apply. Audit sees the synced state.
-func enforcement(spec *constraintSpec, r policy.Rule, opts bundle.Options, crossObject bool) {
+// A Gatekeeper without scoped actions (compat) gets the admission action
+// everywhere.
+func enforcement(spec *constraintSpec, r policy.Rule, opts bundle.Options, compat compat, crossObject bool) {
 	severity := r.Severity.Enforcement()
 	admission := severity
 	if crossObject {
@@ -409,8 +441,8 @@ func enforcement(spec *constraintSpec, r policy.Rule, opts bundle.Options, cross
 	if opts.Config != nil && opts.Config.Rules[r.ID].Admission != "" {
 		admission = opts.Config.Rules[r.ID].Admission
 	}
-	if admission == severity {
-		spec.EnforcementAction = severity
+	if admission == severity || !compat.scoped {
+		spec.EnforcementAction = admission
 		return
 	}
 	spec.EnforcementAction = "scoped"
@@ -437,9 +469,9 @@ type kindMatch struct {
 // spelled out here. A rule without kinds is matched on every kind. The
 // configuration's exemptions of the rule are in its match where Gatekeeper
 // can say the same (see exclusions), else in ExemptionsParameter.
-func constraint(r policy.Rule, opts bundle.Options, crossObject bool) (resource, error) {
+func constraint(r policy.Rule, opts bundle.Options, compat compat, crossObject bool) (resource, error) {
 	var spec constraintSpec
-	enforcement(&spec, r, opts, crossObject)
+	enforcement(&spec, r, opts, compat, crossObject)
 	if len(r.Kinds) > 0 {
 		spec.Match = &match{Kinds: []kindMatch{{APIGroups: []string{"*"}, Kinds: r.Kinds}}}
 	}
@@ -724,10 +756,7 @@ const readme = `# prodready for Gatekeeper
 
 Generated by ` + "`prodready bundle --target gatekeeper`" + `: do not edit.
 
-It needs Gatekeeper 3.19 or later: the templates hold Rego v1 (code with
-source version v1), which Gatekeeper reads from 3.19 on, and the
-constraints of cross-object rules scope their actions to enforcement
-points, which it reads from 3.17 on. Apply the templates first, then, once
+%s Apply the templates first, then, once
 Gatekeeper has created their constraint kinds, the SyncSet and the
 constraints (each directory is a kustomization, as in gatekeeper-library):
 
@@ -758,7 +787,7 @@ The cross-object rules (those whose template has the annotation
 metadata.gatekeeper.sh/requires-sync-data) read other objects from
 data.inventory: sync/syncset.yaml replicates those kinds. At admission they
 see what is synced at that moment; the audit sees the whole cluster.
-On Gatekeeper before 3.15, or where the cluster's Config holds the sync list,
+Where the cluster's Config holds the sync list,
 merge the syncOnly list of sync-config/config.yaml into that Config instead
 (applying it as is would replace the Config's other settings). The list
 includes Secrets when a rule reads them (their annotations): Gatekeeper then

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/prodready/prodready/examples"
@@ -31,7 +32,7 @@ var built = map[policy.Profile]func() (bundle.Files, error){}
 
 func init() {
 	for _, p := range []policy.Profile{policy.Baseline, policy.Strict} {
-		built[p] = sync.OnceValues(func() (bundle.Files, error) { return Build(bundle.Options{Profile: p}) })
+		built[p] = sync.OnceValues(func() (bundle.Files, error) { return Build(bundle.Options{Profile: p}, "") })
 	}
 }
 
@@ -341,7 +342,7 @@ func TestAdmissionActionFromTheConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := Build(bundle.Options{Config: cfg})
+	files, err := Build(bundle.Options{Config: cfg}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,5 +359,77 @@ func TestAdmissionActionFromTheConfiguration(t *testing.T) {
 	}
 	if _, err := config.Parse("c.yaml", []byte("rules:\n  pdb-missing:\n    admission: block\n"), nil); err == nil || !strings.Contains(err.Error(), "admission") {
 		t.Errorf("admission: block: %v, want an error naming the field", err)
+	}
+}
+
+// TestOlderGatekeeperBuilds: a build for Gatekeeper 3.15 to 3.18 holds the
+// same Rego in v0 syntax, which compiles with the builtins and keywords of
+// the OPA Gatekeeper 3.15 embeds; before 3.17 a rule has one
+// action, its admission one, everywhere. Versions before 3.15 are refused.
+func TestOlderGatekeeperBuilds(t *testing.T) {
+	caps, err := ast.LoadCapabilitiesVersion(oldestOPA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	crossObject := map[string]bool{}
+	for _, r := range eng.Rules() {
+		crossObject[r.ID] = r.CrossObject
+	}
+	for _, v := range []string{"3.15", "v3.16.3", "3.18"} {
+		t.Run(v, func(t *testing.T) {
+			files, err := Build(bundle.Options{}, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scoped := v == "3.18"
+			for _, r := range eng.Rules() {
+				var tmpl templateDoc
+				decode(t, files["templates/"+r.ID+".yaml"], &tmpl)
+				target := tmpl.Spec.Targets[0]
+				if len(target.Code) > 0 || target.Rego == "" {
+					t.Fatalf("%s: want the Rego in rego:, got %+v", r.ID, target)
+				}
+				modules := map[string]string{"template.rego": target.Rego}
+				for i, lib := range target.Libs {
+					modules[fmt.Sprintf("lib%d.rego", i)] = lib
+				}
+				// Rego v0 as OPA v0.60 parses it, with v0.60's builtins.
+				parsed := map[string]*ast.Module{}
+				for name, src := range modules {
+					m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{RegoVersion: ast.RegoV0, Capabilities: caps})
+					if err != nil {
+						t.Fatalf("%s: %s does not parse as Rego v0: %v", r.ID, name, err)
+					}
+					parsed[name] = m
+				}
+				c := ast.NewCompiler().WithCapabilities(caps)
+				if c.Compile(parsed); c.Failed() {
+					t.Errorf("%s: does not compile with OPA %s's builtins: %v", r.ID, oldestOPA, c.Errors)
+				}
+
+				var con constraintDoc
+				decode(t, files["constraints/"+r.ID+".yaml"], &con)
+				severity := r.Severity.Enforcement()
+				want := map[string]string{WebhookPoint: severity, AuditPoint: severity, GatorPoint: severity}
+				if crossObject[r.ID] {
+					want[WebhookPoint] = "warn"
+					if !scoped {
+						want = map[string]string{WebhookPoint: "warn", AuditPoint: "warn", GatorPoint: "warn"}
+					}
+				}
+				if got := actions(con.Spec); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: actions %v, want %v", r.ID, got, want)
+				}
+			}
+		})
+	}
+	for _, v := range []string{"3.14", "3.9.1", "three"} {
+		if _, err := Build(bundle.Options{}, v); err == nil {
+			t.Errorf("Gatekeeper %q: no error", v)
+		}
 	}
 }

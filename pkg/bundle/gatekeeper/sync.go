@@ -90,7 +90,7 @@ func syncSetFor(gvks []gvk, revision string) ([]byte, error) {
 	})
 }
 
-// configFor is the same sync list as the Config of Gatekeeper before 3.15,
+// configFor is the same sync list as Gatekeeper's Config (how clusters synced before 3.15),
 // for clusters that manage sync there: merge its syncOnly into yours.
 func configFor(gvks []gvk, revision string) ([]byte, error) {
 	type syncOnly struct {
