@@ -197,25 +197,13 @@ func TestOPARunServes(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := ruleByPackage(t)
-	query := func(t *testing.T, obj *manifest.Object) []verdict {
-		t.Helper()
-		var res struct {
-			Result map[string]struct{ Findings []opaFinding }
-		}
-		call(t, http.MethodPost, base+"/v1/data/prodready/rules", map[string]any{"input": obj.Content()}, &res)
-		var got []verdict
-		for pkg, r := range res.Result {
-			got = append(got, toVerdicts(t, ids, pkg, r.Findings)...)
-		}
-		return got
-	}
 
 	t.Run("each object alone", func(t *testing.T) {
 		total := 0
 		for _, obj := range loadExamples(t) {
 			want := sdkVerdicts(t, eng, obj, []*manifest.Object{obj})
 			total += len(want)
-			if d := diff(query(t, obj), want); len(d) > 0 {
+			if d := diff(queryOPA(t, base, ids, obj), want); len(d) > 0 {
 				t.Errorf("%s:%d %s/%s: OPA differs from the SDK:\n%s", obj.File, obj.Line, obj.Kind, obj.Name, strings.Join(d, "\n"))
 			}
 		}
@@ -232,11 +220,25 @@ func TestOPARunServes(t *testing.T) {
 		defer call(t, http.MethodDelete, base+"/v1/data/inventory", nil, nil)
 		for _, obj := range loaded.Objects {
 			want := sdkVerdicts(t, eng, obj, loaded.Objects)
-			if d := diff(query(t, obj), want); len(d) > 0 {
+			if d := diff(queryOPA(t, base, ids, obj), want); len(d) > 0 {
 				t.Errorf("%s/%s: OPA differs from the SDK:\n%s", obj.Kind, obj.Name, strings.Join(d, "\n"))
 			}
 		}
 	})
+}
+
+// queryOPA asks the OPA server at base for every rule's findings on obj.
+func queryOPA(t *testing.T, base string, ids map[string]string, obj *manifest.Object) []verdict {
+	t.Helper()
+	var res struct {
+		Result map[string]struct{ Findings []opaFinding }
+	}
+	call(t, http.MethodPost, base+"/v1/data/prodready/rules", map[string]any{"input": obj.Content()}, &res)
+	var got []verdict
+	for pkg, r := range res.Result {
+		got = append(got, toVerdicts(t, ids, pkg, r.Findings)...)
+	}
+	return got
 }
 
 // startOPA runs `opa run --server` with args on a free local port until the
