@@ -317,28 +317,6 @@ func sdk(t *testing.T, eng *engine.Engine, objs []*unstructured.Unstructured) []
 	return out
 }
 
-// diff lists the verdicts only one side holds, duplicates counted.
-func diff(want, got []verdict) []string {
-	count := map[verdict]int{}
-	for _, v := range got {
-		count[v]++
-	}
-	for _, v := range want {
-		count[v]--
-	}
-	var lines []string
-	for v, n := range count {
-		switch {
-		case n > 0:
-			lines = append(lines, "extra   "+v.String())
-		case n < 0:
-			lines = append(lines, "missing "+v.String())
-		}
-	}
-	slices.Sort(lines)
-	return lines
-}
-
 // apps are the applications replayed: every folder of examples/ and every
 // project of the real-world corpora.
 func apps(t *testing.T) []app {
@@ -417,10 +395,10 @@ func judge(t *testing.T, c *Cluster, objs, applied []*unstructured.Unstructured,
 	single := func(vs []verdict) []verdict {
 		return slices.DeleteFunc(slices.Clone(vs), func(v verdict) bool { return cross[v.Rule] })
 	}
-	if d := diff(single(want), single(got)); len(d) > 0 {
+	if d := enginetest.Diff(single(got), single(want)); len(d) > 0 {
 		t.Errorf("the webhook's single-object verdicts differ from the SDK's:\n%s", strings.Join(d, "\n"))
 	}
-	if d := diff(want, audit(t, c, objs)); len(d) > 0 {
+	if d := enginetest.Diff(audit(t, c, objs), want); len(d) > 0 {
 		t.Errorf("the audit of the synced application differs from the SDK:\n%s", strings.Join(d, "\n"))
 	}
 }

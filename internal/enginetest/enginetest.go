@@ -6,6 +6,7 @@ package enginetest
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -210,4 +211,27 @@ func Compare(t testing.TB, wantName string, want map[string]bool, gotName string
 			t.Errorf("%s reports %s, %s does not", gotName, k, wantName)
 		}
 	}
+}
+
+// Diff lists what is in got and not in want ("extra") and the reverse
+// ("missing"), duplicates counted, sorted.
+func Diff[T comparable](got, want []T) []string {
+	count := map[T]int{}
+	for _, g := range got {
+		count[g]++
+	}
+	for _, w := range want {
+		count[w]--
+	}
+	var lines []string
+	for v, n := range count {
+		switch {
+		case n > 0:
+			lines = append(lines, fmt.Sprintf("extra %+v", v))
+		case n < 0:
+			lines = append(lines, fmt.Sprintf("missing %+v", v))
+		}
+	}
+	slices.Sort(lines)
+	return lines
 }

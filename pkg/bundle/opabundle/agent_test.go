@@ -215,7 +215,7 @@ func TestOPAAgentPullsSignedBundles(t *testing.T) {
 		total := 0
 		for _, obj := range objs {
 			total += len(want[profile][obj])
-			if d := diff(queryOPA(t, base, ids, obj), want[profile][obj]); len(d) > 0 {
+			if d := enginetest.Diff(queryOPA(t, base, ids, obj), want[profile][obj]); len(d) > 0 {
 				t.Errorf("revision %s, %s/%s: the agent differs from the SDK (%s):\n%s", rev, obj.Kind, obj.Name, profile, strings.Join(d, "\n"))
 			}
 		}

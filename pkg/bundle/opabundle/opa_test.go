@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,28 +23,6 @@ import (
 
 // verdict is what OPA and the SDK both say of one object.
 type verdict struct{ Rule, Container, Message string }
-
-// diff lists what is in one slice and not the other, duplicates counted.
-func diff[T comparable](got, want []T) []string {
-	count := map[T]int{}
-	for _, g := range got {
-		count[g]++
-	}
-	for _, w := range want {
-		count[w]--
-	}
-	var lines []string
-	for v, n := range count {
-		switch {
-		case n > 0:
-			lines = append(lines, fmt.Sprintf("extra %+v", v))
-		case n < 0:
-			lines = append(lines, fmt.Sprintf("missing %+v", v))
-		}
-	}
-	slices.Sort(lines)
-	return lines
-}
 
 // sdkVerdicts evaluates objs with the built-in engine and keeps what obj got.
 func sdkVerdicts(t *testing.T, eng *engine.Engine, obj *manifest.Object, objs []*manifest.Object) []verdict {
@@ -144,7 +120,7 @@ func TestOPAEval(t *testing.T) {
 			}
 			want := sdkVerdicts(t, eng, obj, []*manifest.Object{obj})
 			total += len(want)
-			if d := diff(got, want); len(d) > 0 {
+			if d := enginetest.Diff(got, want); len(d) > 0 {
 				t.Errorf("opa eval differs from the SDK on %s/%s:\n%s", obj.Kind, obj.Name, strings.Join(d, "\n"))
 			}
 		})
@@ -203,7 +179,7 @@ func TestOPARunServes(t *testing.T) {
 		for _, obj := range loadExamples(t) {
 			want := sdkVerdicts(t, eng, obj, []*manifest.Object{obj})
 			total += len(want)
-			if d := diff(queryOPA(t, base, ids, obj), want); len(d) > 0 {
+			if d := enginetest.Diff(queryOPA(t, base, ids, obj), want); len(d) > 0 {
 				t.Errorf("%s:%d %s/%s: OPA differs from the SDK:\n%s", obj.File, obj.Line, obj.Kind, obj.Name, strings.Join(d, "\n"))
 			}
 		}
@@ -220,7 +196,7 @@ func TestOPARunServes(t *testing.T) {
 		defer call(t, http.MethodDelete, base+"/v1/data/inventory", nil, nil)
 		for _, obj := range loaded.Objects {
 			want := sdkVerdicts(t, eng, obj, loaded.Objects)
-			if d := diff(queryOPA(t, base, ids, obj), want); len(d) > 0 {
+			if d := enginetest.Diff(queryOPA(t, base, ids, obj), want); len(d) > 0 {
 				t.Errorf("%s/%s: OPA differs from the SDK:\n%s", obj.Kind, obj.Name, strings.Join(d, "\n"))
 			}
 		}

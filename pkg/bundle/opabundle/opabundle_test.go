@@ -400,7 +400,7 @@ func TestLoadedBundleRunsLikeBuiltin(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("bundle engine gave %d findings, built-in %d", len(got), len(want))
-				for _, d := range diff(got, want) {
+				for _, d := range enginetest.Diff(got, want) {
 					t.Log(d)
 				}
 			}
