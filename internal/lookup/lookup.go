@@ -21,12 +21,13 @@ import (
 
 // inventoryLookups are the helpers rules call to read other objects, with
 // the position of their kind argument: namespaced(ns, "Kind"),
-// named(ns, "Kind", name) and cluster("Kind").
+// named(ns, "Kind", name), cluster("Kind") and cluster_named("Kind", name).
 // (Compiled, a call may carry its output as one more term.)
 var inventoryLookups = map[string]int{
-	"data.lib.prodready.inventory.namespaced": 2,
-	"data.lib.prodready.inventory.named":      2,
-	"data.lib.prodready.inventory.cluster":    1,
+	"data.lib.prodready.inventory.namespaced":    2,
+	"data.lib.prodready.inventory.named":         2,
+	"data.lib.prodready.inventory.cluster":       1,
+	"data.lib.prodready.inventory.cluster_named": 1,
 }
 
 // lookedUpKindsRule lists the kinds lib helpers look up with a kind held in a variable.

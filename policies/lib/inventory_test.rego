@@ -24,3 +24,11 @@ test_named_by_key if {
 	inventory.named("shop", "LimitRange", "other") == set() with data.inventory as inv
 	inventory.named("other", "LimitRange", "defaults") == set() with data.inventory as inv
 }
+
+test_cluster_named_by_key if {
+	admin := {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "admin"}}
+	cluster := {"cluster": {"rbac.authorization.k8s.io/v1": {"ClusterRole": {"admin": admin, "view": {}}}}}
+	inventory.cluster_named("ClusterRole", "admin") == {admin} with data.inventory as cluster
+	inventory.cluster_named("ClusterRole", "edit") == set() with data.inventory as cluster
+	inventory.cluster_named("ClusterRoleBinding", "admin") == set() with data.inventory as cluster
+}

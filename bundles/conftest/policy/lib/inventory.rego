@@ -31,6 +31,14 @@ cluster(kind) := {obj |
 	obj := data.inventory.cluster[api_version][kind][name]
 }
 
+# cluster_named(kind, name) is the set of cluster-scoped objects of kind
+# called name, whatever their apiVersion: looked up by key, so that a
+# review costs the same however many objects of the kind the cluster has.
+cluster_named(kind, name) := {obj |
+	some api_version
+	obj := data.inventory.cluster[api_version][kind][name]
+}
+
 # namespace_of(obj) is the namespace an object of the input is filed under.
 namespace_of(obj) := obj.metadata.namespace if is_string(obj.metadata.namespace)
 

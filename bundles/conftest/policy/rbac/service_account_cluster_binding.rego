@@ -92,8 +92,7 @@ system_role if startswith(role_name, "system:")
 # cluster_roles are the ClusterRoles of the input the binding grants.
 cluster_roles := {role |
 	review.object.roleRef.kind == "ClusterRole"
-	some role in inventory.cluster("ClusterRole")
-	role.metadata.name == role_name
+	some role in inventory.cluster_named("ClusterRole", role_name)
 	rbac_object(role)
 }
 
