@@ -4,7 +4,7 @@ BIN   := bin/prodready
 PKGS  := ./...
 TOOLS := $(CURDIR)/.tools/bin
 
-.PHONY: build demo test examples admission race fuzz lint bench docs api bundles tools clean
+.PHONY: build demo test examples admission admission-bench race fuzz lint bench docs api bundles tools clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/prodready
@@ -91,7 +91,8 @@ bundles: build
 # bench runs the Go benchmarks, then times whole commands (load-only,
 # prodready check, conftest with prodready's bundle, kube-score) on the real
 # corpus beside the repository and on corpora of 10k and 100k objects
-# generated from it into .bench/, and checks the targets of issue 7.
+# generated from it into .bench/, and checks the targets of issue 7; then
+# admission-bench.
 CORPUS ?= ../shared/corpus
 
 bench:
@@ -100,6 +101,15 @@ bench:
 	@bash scripts/install-tools.sh bench
 	@$(MAKE) --no-print-directory build
 	$(GO) run ./cmd/prodready-bench run -corpus $(CORPUS) -tools $(TOOLS) -prodready $(BIN)
+	@$(MAKE) --no-print-directory admission-bench
+
+# admission-bench times one Gatekeeper webhook review through the constraint
+# framework (internal/admission, TestAdmissionLatency): prodready's bundle
+# beside gatekeeper-library's templates for the same practices, with 0, 1,000
+# and 10,000 objects synced, and checks the targets of issue 15
+# (docs/performance.md).
+admission-bench:
+	cd internal/admission && PRODREADY_ADMISSION_BENCH=1 $(GO) test -run TestAdmissionLatency -count=1 -v .
 
 clean:
 	rm -rf bin

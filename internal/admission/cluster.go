@@ -57,7 +57,11 @@ func New(ctx context.Context, dir string) (*Cluster, error) {
 		return nil, err
 	}
 	for _, step := range []string{"templates", "constraints"} {
-		for _, u := range readDir(filepath.Join(dir, step), &err) {
+		objs := readDir(filepath.Join(dir, step), &err)
+		if err == nil && len(objs) == 0 {
+			return nil, fmt.Errorf("%s: no %s", filepath.Join(dir, step), step)
+		}
+		for _, u := range objs {
 			if u.GetKind() == "Kustomization" {
 				continue
 			}
@@ -105,6 +109,15 @@ func readDir(dir string, err *error) []*unstructured.Unstructured {
 // Admit is the webhook's review of a CREATE of obj: what it denies and
 // what it warns about, judged against the objects synced so far.
 func (c *Cluster) Admit(ctx context.Context, obj *unstructured.Unstructured) ([]Violation, error) {
+	review, err := createReview(obj)
+	if err != nil {
+		return nil, err
+	}
+	return c.review(ctx, review, util.WebhookEnforcementPoint)
+}
+
+// createReview is the review Gatekeeper's webhook makes of a CREATE of obj.
+func createReview(obj *unstructured.Unstructured) (*target.AugmentedReview, error) {
 	raw, err := json.Marshal(obj.Object)
 	if err != nil {
 		return nil, err
@@ -118,8 +131,7 @@ func (c *Cluster) Admit(ctx context.Context, obj *unstructured.Unstructured) ([]
 		Operation: admissionv1.Create,
 		Object:    runtime.RawExtension{Raw: raw},
 	}
-	review := &target.AugmentedReview{AdmissionRequest: req, Source: mutationtypes.SourceTypeOriginal, IsAdmission: true}
-	return c.review(ctx, review, util.WebhookEnforcementPoint)
+	return &target.AugmentedReview{AdmissionRequest: req, Source: mutationtypes.SourceTypeOriginal, IsAdmission: true}, nil
 }
 
 // Audit is the audit's review of obj, against the objects synced.

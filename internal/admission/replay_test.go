@@ -535,3 +535,13 @@ func TestOlderGatekeeperBuildReplays(t *testing.T) {
 		})
 	}
 }
+
+// A bundle directory without templates or constraints is an error, not a
+// cluster that admits everything.
+func TestNewRefusesAnEmptyBundle(t *testing.T) {
+	for _, dir := range []string{t.TempDir(), filepath.Join(t.TempDir(), "missing")} {
+		if _, err := New(context.Background(), dir); err == nil {
+			t.Errorf("New(%s): no error", dir)
+		}
+	}
+}
