@@ -20,13 +20,10 @@ import (
 	"github.com/open-policy-agent/gatekeeper/v3/pkg/target"
 	"github.com/open-policy-agent/gatekeeper/v3/pkg/util"
 	"github.com/prodready/prodready/internal/enginetest"
-	"github.com/prodready/prodready/internal/lookup"
-	"github.com/prodready/prodready/pkg/manifest"
 	admissionv1 "k8s.io/api/admission/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/yaml"
 )
 
 // Admission latency (issue 15): every API write waits for the webhook, so
@@ -278,81 +275,6 @@ func libraryExpander() (expander, error) {
 	return e, nil
 }
 
-// syncSetKinds are the kinds (group/kind) prodready's SyncSet has
-// Gatekeeper replicate: the only kinds a cluster's cache holds.
-func syncSetKinds() (map[string]bool, error) {
-	data, err := os.ReadFile(filepath.Join(bundleDir, "sync", "syncset.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	var set struct {
-		Spec struct {
-			GVKs []struct{ Group, Kind string } `json:"gvks"`
-		} `json:"spec"`
-	}
-	if err := yaml.Unmarshal(data, &set); err != nil {
-		return nil, err
-	}
-	kinds := map[string]bool{}
-	for _, g := range set.Spec.GVKs {
-		kinds[g.Group+"/"+g.Kind] = true
-	}
-	return kinds, nil
-}
-
-func groupKind(o *unstructured.Unstructured) string {
-	return o.GroupVersionKind().Group + "/" + o.GetKind()
-}
-
-// loaded is one object read from a file, and the file.
-type loaded struct {
-	file string
-	obj  *unstructured.Unstructured
-}
-
-// loadObjects reads the objects under paths in file and document order, as
-// the API server would hold them (named, in "default" when namespaced and
-// given no namespace); an object defined twice is kept once.
-func loadObjects(paths ...string) ([]loaded, error) {
-	res := manifest.Load(context.Background(), paths, manifest.Options{})
-	objs := slices.Clone(res.Objects)
-	slices.SortFunc(objs, func(a, b *manifest.Object) int {
-		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Item, b.Item))
-	})
-	clusterScoped := map[string]bool{}
-	for _, k := range lookup.ClusterScopedKinds() {
-		clusterScoped[k] = true
-	}
-	seen := map[string]bool{}
-	var out []loaded
-	for _, obj := range objs {
-		data, err := json.Marshal(obj.Content())
-		if err != nil {
-			return nil, err
-		}
-		u := &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON(data); err != nil {
-			continue // not a Kubernetes object the API server would take
-		}
-		if u.GetName() == "" && u.GetGenerateName() != "" {
-			u.SetName(u.GetGenerateName() + "replay")
-		}
-		if u.GetName() == "" {
-			continue
-		}
-		if u.GetNamespace() == "" && !clusterScoped[u.GetKind()] {
-			u.SetNamespace("default")
-		}
-		id := u.GetAPIVersion() + " " + ref(u)
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, loaded{file: obj.File, obj: u})
-	}
-	return out, nil
-}
-
 // reviewedKinds are the kinds whose admission is timed: what runs pods.
 var reviewedKinds = map[string]bool{
 	"Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true,
@@ -399,7 +321,7 @@ func newFixture(tb testing.TB, size int) (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range good {
+	for _, l := range good.objs {
 		if kinds[groupKind(l.obj)] && l.obj.GetNamespace() != "" {
 			o := l.obj.DeepCopy()
 			o.SetNamespace(reviewNamespace)
@@ -412,7 +334,7 @@ func newFixture(tb testing.TB, size int) (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range ex {
+	for _, l := range ex.objs {
 		o := l.obj.DeepCopy()
 		if o.GetNamespace() != "" {
 			o.SetNamespace(reviewNamespace)
@@ -425,7 +347,7 @@ func newFixture(tb testing.TB, size int) (*fixture, error) {
 	}
 
 	// The pool copied: every synced-kind object of the corpora and examples.
-	pool := ex
+	pool := ex.objs
 	for _, c := range enginetest.Corpora(tb) {
 		if _, err := os.Stat(c.Dir); err != nil {
 			continue
@@ -434,7 +356,7 @@ func newFixture(tb testing.TB, size int) (*fixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		pool = append(pool, objs...)
+		pool = append(pool, objs.objs...)
 	}
 	type application struct {
 		objs []*unstructured.Unstructured

@@ -139,29 +139,39 @@ func verdicts(o *unstructured.Unstructured, vs []Violation) []verdict {
 	return out
 }
 
-// loadApp reads the files under paths as an application, as the API server
-// would hold it: namespaced objects without a namespace are created in
-// "default" (kubectl's namespace when none is set), objects named by
-// generateName get a name, objects with no name are left out; an object defined twice
-// is one object in a cluster, so only its first definition is applied.
-func loadApp(t *testing.T, name string, paths ...string) app {
-	t.Helper()
-	loaded := manifest.Load(context.Background(), paths, manifest.Options{})
+// loaded is one object read from a file, and the file.
+type loaded struct {
+	file string
+	obj  *unstructured.Unstructured
+}
+
+// created are the objects under paths (in Load's order: file, document,
+// List item) as the API server would hold them: namespaced objects without
+// a namespace in "default" (kubectl's namespace when none is set), objects
+// named by generateName given a name; objects with no name (unnamed, as
+// file:line) are left out, and an object defined twice (again, by identity)
+// is one object in a cluster, so only its first definition is kept.
+type created struct {
+	objs           []loaded
+	unnamed, again []string
+}
+
+func loadObjects(paths ...string) (created, error) {
+	res := manifest.Load(context.Background(), paths, manifest.Options{})
 	cluster := map[string]bool{}
 	for _, k := range lookup.ClusterScopedKinds() {
 		cluster[k] = true
 	}
-	a := app{name: name}
+	var out created
 	seen := map[string]bool{}
-	var again []string
-	for _, obj := range loaded.Objects {
+	for _, obj := range res.Objects {
 		data, err := json.Marshal(obj.Content())
 		if err != nil {
-			t.Fatal(err)
+			return out, err
 		}
 		u := &unstructured.Unstructured{}
 		if err := u.UnmarshalJSON(data); err != nil {
-			t.Fatalf("%s:%d: %v", obj.File, obj.Line, err)
+			return out, fmt.Errorf("%s:%d: %w", obj.File, obj.Line, err)
 		}
 		// The API server names an object from its generateName before
 		// validating webhooks see it, and refuses one without either.
@@ -169,7 +179,7 @@ func loadApp(t *testing.T, name string, paths ...string) app {
 			u.SetName(u.GetGenerateName() + "replay")
 		}
 		if u.GetName() == "" {
-			t.Logf("%s: %s:%d has no name; the API server refuses it", name, obj.File, obj.Line)
+			out.unnamed = append(out.unnamed, fmt.Sprintf("%s:%d", obj.File, obj.Line))
 			continue
 		}
 		if u.GetNamespace() == "" && !cluster[u.GetKind()] {
@@ -177,26 +187,42 @@ func loadApp(t *testing.T, name string, paths ...string) app {
 		}
 		id := u.GetAPIVersion() + " " + ref(u)
 		if seen[id] {
-			again = append(again, id)
+			out.again = append(out.again, id)
 			continue
 		}
 		seen[id] = true
-		a.objs = append(a.objs, u)
+		out.objs = append(out.objs, loaded{file: obj.File, obj: u})
 	}
-	if len(again) > 0 {
-		t.Logf("%s: %d objects defined again, of which a cluster holds the first (%s, ...)", name, len(again), again[0])
+	return out, nil
+}
+
+// loadApp reads the files under paths as an application (loadObjects).
+func loadApp(t *testing.T, name string, paths ...string) app {
+	t.Helper()
+	c, err := loadObjects(paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range c.unnamed {
+		t.Logf("%s: %s has no name; the API server refuses it", name, at)
+	}
+	if len(c.again) > 0 {
+		t.Logf("%s: %d objects defined again, of which a cluster holds the first (%s, ...)", name, len(c.again), c.again[0])
+	}
+	a := app{name: name}
+	for _, l := range c.objs {
+		a.objs = append(a.objs, l.obj)
 	}
 	return a
 }
 
-// synced reports whether Gatekeeper's sync (the bundle's SyncSet)
-// replicates objects of obj's kind. The API server serves every version of
-// a kind, so the group and kind decide.
-func syncedKinds(t *testing.T) func(*unstructured.Unstructured) bool {
-	t.Helper()
+// syncSetKinds are the kinds (group/kind) prodready's SyncSet has
+// Gatekeeper replicate: the only kinds a cluster's cache holds. The API
+// server serves every version of a kind, so the group and kind decide.
+func syncSetKinds() (map[string]bool, error) {
 	data, err := os.ReadFile(filepath.Join(bundleDir, "sync", "syncset.yaml"))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var set struct {
 		Spec struct {
@@ -204,18 +230,30 @@ func syncedKinds(t *testing.T) func(*unstructured.Unstructured) bool {
 		} `json:"spec"`
 	}
 	if err := yaml.Unmarshal(data, &set); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	kinds := map[string]bool{}
 	for _, g := range set.Spec.GVKs {
 		kinds[g.Group+"/"+g.Kind] = true
 	}
 	if len(kinds) == 0 {
-		t.Fatal("the SyncSet replicates nothing")
+		return nil, fmt.Errorf("the SyncSet replicates nothing")
 	}
-	return func(o *unstructured.Unstructured) bool {
-		return kinds[o.GroupVersionKind().Group+"/"+o.GetKind()]
+	return kinds, nil
+}
+
+func groupKind(o *unstructured.Unstructured) string {
+	return o.GroupVersionKind().Group + "/" + o.GetKind()
+}
+
+// syncedKinds reports whether Gatekeeper's sync replicates objects of obj's kind.
+func syncedKinds(t *testing.T) func(*unstructured.Unstructured) bool {
+	t.Helper()
+	kinds, err := syncSetKinds()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return func(o *unstructured.Unstructured) bool { return kinds[groupKind(o)] }
 }
 
 var (
@@ -369,15 +407,6 @@ func builtinEngine(t *testing.T) *engine.Engine {
 	return eng
 }
 
-// crossObject are the IDs of the rules that read other objects.
-func crossObject(eng *engine.Engine) map[string]bool {
-	out := map[string]bool{}
-	for _, r := range eng.Rules() {
-		out[r.ID] = r.CrossObject
-	}
-	return out
-}
-
 // judge replays the application objs in the order applied, the cache lag
 // objects behind, and holds c to the SDK's verdicts on it (want):
 // single-object rules judge at admission exactly as the SDK does, rules that
@@ -413,7 +442,7 @@ func judge(t *testing.T, c *Cluster, objs, applied []*unstructured.Unstructured,
 func TestReplayedAppliesAreJudgedAsByTheSDK(t *testing.T) {
 	c := cluster(t)
 	eng := builtinEngine(t)
-	cross := crossObject(eng)
+	cross := enginetest.CrossObject(eng)
 	sync := syncedKinds(t)
 	for _, a := range apps(t) {
 		t.Run(a.name, func(t *testing.T) {
@@ -518,7 +547,7 @@ func built(t *testing.T, opts bundle.Options, gatekeeperVersion string) *Cluster
 func TestOlderGatekeeperBuildReplays(t *testing.T) {
 	c := built(t, bundle.Options{}, "3.16")
 	eng := builtinEngine(t)
-	cross := crossObject(eng)
+	cross := enginetest.CrossObject(eng)
 	sync := syncedKinds(t)
 	for _, a := range apps(t) {
 		if !strings.HasPrefix(a.name, "examples/") {

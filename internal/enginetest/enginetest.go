@@ -235,3 +235,13 @@ func Diff[T comparable](got, want []T) []string {
 	slices.Sort(lines)
 	return lines
 }
+
+// CrossObject maps the ID of every rule e runs to whether it reads other
+// objects (policy.Rule.CrossObject).
+func CrossObject(e *engine.Engine) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range e.Rules() {
+		out[r.ID] = r.CrossObject
+	}
+	return out
+}

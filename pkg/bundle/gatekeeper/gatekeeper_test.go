@@ -152,10 +152,7 @@ func TestTemplatesAndConstraints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	crossObject := map[string]bool{}
-	for _, r := range eng.Rules() {
-		crossObject[r.ID] = r.CrossObject
-	}
+	crossObject := enginetest.CrossObject(eng)
 	if !crossObject["pdb-missing"] || crossObject["readiness-probe-missing"] {
 		t.Fatalf("cross-object rules %v: want pdb-missing and not readiness-probe-missing", crossObject)
 	}
@@ -375,10 +372,7 @@ func TestOlderGatekeeperBuilds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	crossObject := map[string]bool{}
-	for _, r := range eng.Rules() {
-		crossObject[r.ID] = r.CrossObject
-	}
+	crossObject := enginetest.CrossObject(eng)
 	for _, v := range []string{"3.15", "v3.16.3", "3.18"} {
 		t.Run(v, func(t *testing.T) {
 			files, err := Build(bundle.Options{}, v)
