@@ -131,7 +131,7 @@ func TestBundleForOlderGatekeeper(t *testing.T) {
 	if res := prodready(t, "", "bundle", "--no-config", "--target", "gatekeeper", "--gatekeeper-version", "3.16", "--out", out); res.code != 0 {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
 	}
-	tmpl, err := os.ReadFile(filepath.Join(out, "templates", "pdb-missing.yaml"))
+	tmpl, err := os.ReadFile(filepath.Join(out, "templates", "prodready.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ type Cluster struct {
 }
 
 // Violation is one violation Gatekeeper reports on an object: the rule
-// (the constraint's name), the action it takes at the enforcement point
+// (from its details), the action it takes at the enforcement point
 // reviewed (deny, warn or dryrun) and the message.
 type Violation struct {
 	Rule, Action, Msg string
@@ -147,10 +147,17 @@ func (c *Cluster) review(ctx context.Context, review any, point string) ([]Viola
 	var out []Violation
 	for _, r := range resp.Results() {
 		for _, action := range actions(r) {
-			out = append(out, Violation{Rule: r.Constraint.GetName(), Action: action, Msg: r.Msg})
+			out = append(out, Violation{Rule: rule(r), Action: action, Msg: r.Msg})
 		}
 	}
 	return out, nil
+}
+
+// rule is the rule a result names in its details.
+func rule(r *types.Result) string {
+	details, _ := r.Metadata["details"].(map[string]any)
+	id, _ := details["rule"].(string)
+	return id
 }
 
 // actions are what Gatekeeper does with a result at the point reviewed:

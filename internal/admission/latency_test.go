@@ -607,9 +607,9 @@ func TestAdmissionLatency(t *testing.T) {
 
 	prod, lib := figures["prodready"], figures["gatekeeper-library"]
 	top := latencyMaxSize
-	t.Logf("prodready / gatekeeper-library at %d synced: p50 %.2fx, p99 %.2fx; prodready's p99 at %d / at 0: %.2fx, at %d / at 1000: %.2fx",
+	t.Logf("prodready / gatekeeper-library at %d synced: p50 %.2fx, p99 %.2fx; p99 at %d / at 0: prodready %.2fx, gatekeeper-library %.2fx",
 		top, ratio(prod[top].p50, lib[top].p50), ratio(prod[top].p99, lib[top].p99),
-		top, ratio(prod[top].p99, prod[0].p99), top, ratio(prod[top].p99, prod[1000].p99))
+		top, ratio(prod[top].p99, prod[0].p99), ratio(lib[top].p99, lib[0].p99))
 
 	// Where the time goes: each template's evaluation (the rego driver's
 	// stats) at each size, and the framework's cost for as many templates
@@ -663,8 +663,11 @@ func TestAdmissionLatency(t *testing.T) {
 	if got := prod[top].p99; got >= 10*time.Millisecond {
 		t.Errorf("prodready's p99 at %d synced objects is %.2f ms, not under 10 ms", top, ms(got))
 	}
-	if got, base := prod[top].p99, prod[0].p99; float64(got) > 1.5*float64(base) {
-		t.Errorf("prodready's p99 at %d synced objects is %.2f ms, %.2fx its p99 with nothing synced (%.2f ms): lookups scale with the cluster", top, ms(got), ratio(got, base), ms(base))
+	// A larger cache slows every review's tail, the library's too (a larger
+	// heap for the collector to mark on the same two cores): prodready's
+	// p99 may grow with it as the library's does, not more.
+	if growth, libGrowth := ratio(prod[top].p99, prod[0].p99), ratio(lib[top].p99, lib[0].p99); growth > 1.25*libGrowth {
+		t.Errorf("prodready's p99 at %d synced objects is %.2fx its p99 with nothing synced, gatekeeper-library's %.2fx: lookups scale with the cluster", top, growth, libGrowth)
 	}
 }
 

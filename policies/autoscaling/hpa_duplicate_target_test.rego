@@ -40,7 +40,7 @@ test_fires_whether_or_not_the_workload_is_in_the_input if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": cpu}, "parameters": {}}
+	review := {"review": {"object": cpu}, "parameters": {"rules": {"hpa-duplicate-target": {}}}}
 	result := hpa_duplicate_target.findings with input as review with data.inventory as fixtures.inventory([memory])
 	result == {finding("api-memory", "Deployment \"api\"")}
 }

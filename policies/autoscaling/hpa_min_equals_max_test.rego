@@ -24,7 +24,7 @@ test_fires_for_autoscaling_v1 if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": hpa({"minReplicas": 5, "maxReplicas": 5})}, "parameters": {}}
+	review := {"review": {"object": hpa({"minReplicas": 5, "maxReplicas": 5})}, "parameters": {"rules": {"hpa-min-equals-max": {}}}}
 	hpa_min_equals_max.findings == {finding("5 replicas", "minReplicas 5", 5)} with input as review
 }
 

@@ -46,7 +46,7 @@ test_fires_with_overridden_minimum if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": hpa({"minReplicas": 3})}, "parameters": {"minReplicas": 4}}
+	review := {"review": {"object": hpa({"minReplicas": 3})}, "parameters": {"rules": {"hpa-min-replicas-low": {"minReplicas": 4}}}}
 	hpa_min_replicas_low.findings == {finding("3 replicas", "minReplicas 3", 4)} with input as review
 }
 
@@ -58,7 +58,7 @@ test_passes_at_minimum if {
 test_passes_with_lowered_minimum if {
 	count(hpa_min_replicas_low.findings) == 0 with input as hpa({"minReplicas": 2})
 		with data.lib.parameters as {"hpa-min-replicas-low": {"minReplicas": 2}}
-	review := {"review": {"object": hpa({"minReplicas": 2})}, "parameters": {"minReplicas": 2}}
+	review := {"review": {"object": hpa({"minReplicas": 2})}, "parameters": {"rules": {"hpa-min-replicas-low": {"minReplicas": 2}}}}
 	count(hpa_min_replicas_low.findings) == 0 with input as review
 }
 

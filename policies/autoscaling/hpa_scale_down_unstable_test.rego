@@ -32,7 +32,7 @@ test_fires_with_overridden_minimum if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": hpa({"scaleDown": {"stabilizationWindowSeconds": 200}})}, "parameters": {"minSeconds": 240}}
+	review := {"review": {"object": hpa({"scaleDown": {"stabilizationWindowSeconds": 200}})}, "parameters": {"rules": {"hpa-scale-down-unstable": {"minSeconds": 240}}}}
 	hpa_scale_down_unstable.findings == {finding(200, 240)} with input as review
 }
 
@@ -57,7 +57,7 @@ test_passes_when_scale_down_disabled if {
 }
 
 test_passes_with_raised_window_under_gatekeeper if {
-	review := {"review": {"object": hpa({"scaleDown": {"stabilizationWindowSeconds": 120}})}, "parameters": {"minSeconds": 120}}
+	review := {"review": {"object": hpa({"scaleDown": {"stabilizationWindowSeconds": 120}})}, "parameters": {"rules": {"hpa-scale-down-unstable": {"minSeconds": 120}}}}
 	count(hpa_scale_down_unstable.findings) == 0 with input as review
 }
 

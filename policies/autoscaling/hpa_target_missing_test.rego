@@ -50,7 +50,7 @@ test_fires_for_a_v1_hpa if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": hpa(deployment_ref("checkout-api"))}, "parameters": {}}
+	review := {"review": {"object": hpa(deployment_ref("checkout-api"))}, "parameters": {"rules": {"hpa-target-missing": {}}}}
 	result := hpa_target_missing.findings with input as review
 		with data.inventory as fixtures.inventory([workload("Deployment", "checkout", "shop")])
 	result == {finding("Deployment", "checkout-api", "its only Deployment is checkout")}

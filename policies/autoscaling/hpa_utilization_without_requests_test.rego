@@ -92,7 +92,7 @@ test_fires_for_a_statefulset_target if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": hpa([utilization("cpu", 70)])}, "parameters": {}}
+	review := {"review": {"object": hpa([utilization("cpu", 70)])}, "parameters": {"rules": {"hpa-utilization-without-requests": {}}}}
 	result := hpa_utilization_without_requests.findings with input as review
 		with data.inventory as fixtures.inventory([deployment([{"name": "app"}])])
 	result == {finding("Deployment \"api\"", "cpu utilization (70%)", "app", ["cpu"])}

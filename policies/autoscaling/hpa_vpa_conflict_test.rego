@@ -90,7 +90,7 @@ test_fires_for_containers_no_policy_names if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": vpa({})}, "parameters": {}}
+	review := {"review": {"object": vpa({})}, "parameters": {"rules": {"hpa-vpa-conflict": {}}}}
 	result := hpa_vpa_conflict.findings with input as review
 		with data.inventory as fixtures.inventory([deployment, hpa([utilization("cpu")])])
 	result == {finding("Auto", "api-hpa", "cpu")}

@@ -35,7 +35,7 @@ test_fires_with_overridden_minimum if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": scaled_object({"cooldownPeriod": 100})}, "parameters": {"minSeconds": 120}}
+	review := {"review": {"object": scaled_object({"cooldownPeriod": 100})}, "parameters": {"rules": {"keda-cooldown-short": {"minSeconds": 120}}}}
 	keda_cooldown_short.findings == {finding("minReplicaCount unset, which defaults to 0", 100, 120)} with input as review
 }
 
@@ -56,7 +56,7 @@ test_passes_when_it_keeps_a_replica if {
 }
 
 test_passes_with_lowered_minimum if {
-	review := {"review": {"object": scaled_object({"cooldownPeriod": 60})}, "parameters": {"minSeconds": 60}}
+	review := {"review": {"object": scaled_object({"cooldownPeriod": 60})}, "parameters": {"rules": {"keda-cooldown-short": {"minSeconds": 60}}}}
 	count(keda_cooldown_short.findings) == 0 with input as review
 	count(keda_cooldown_short.findings) == 0 with input as scaled_object({"cooldownPeriod": 60})
 		with data.lib.parameters as {"keda-cooldown-short": {"minSeconds": 30}}

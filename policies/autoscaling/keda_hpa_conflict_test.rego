@@ -56,7 +56,7 @@ test_fires_beside_keda_own_hpa if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": hpa("Deployment", "api")}, "parameters": {}}
+	review := {"review": {"object": hpa("Deployment", "api")}, "parameters": {"rules": {"keda-hpa-conflict": {}}}}
 	result := keda_hpa_conflict.findings with input as review
 		with data.inventory as fixtures.inventory([scaled_object("api-queue", {"name": "api"})])
 	result == {finding("api-queue", "Deployment \"api\"")}

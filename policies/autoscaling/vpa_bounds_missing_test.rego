@@ -80,7 +80,7 @@ test_fires_for_containers_no_policy_names if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": vpa(policies([bounded("app")]))}, "parameters": {}}
+	review := {"review": {"object": vpa(policies([bounded("app")]))}, "parameters": {"rules": {"vpa-bounds-missing": {}}}}
 	result := vpa_bounds_missing.findings with input as review with data.inventory as fixtures.inventory([deployment])
 	result == {unnamed("proxy")}
 }

@@ -79,7 +79,7 @@ test_fires_for_match_expressions_selector if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": pdb({"minAvailable": 2})}, "parameters": {}}
+	review := {"review": {"object": pdb({"minAvailable": 2})}, "parameters": {"rules": {"pdb-absolute-with-autoscaling": {}}}}
 	result := pdb_absolute_with_autoscaling.findings with input as review
 		with data.inventory as fixtures.inventory([api, hpa("Deployment", "api", 3, 10)])
 	result == {finding(2, "Deployment api", "HorizontalPodAutoscaler api (3-10 replicas)")}

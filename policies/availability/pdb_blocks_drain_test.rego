@@ -107,10 +107,10 @@ test_fires_for_several_workloads_in_all if {
 
 test_fires_under_gatekeeper_review if {
 	p := pdb({"minAvailable": 2})
-	review := {"review": {"object": p}, "parameters": {}}
+	review := {"review": {"object": p}, "parameters": {"rules": {"pdb-blocks-drain": {}}}}
 	result := pdb_blocks_drain.findings with input as review with data.inventory as fixtures.inventory([api(2)])
 	result == {cross("2", 2, "Deployment api runs as few as 2 replicas (spec.replicas 2)", "", 2)}
-	pdb_blocks_drain.findings == {max_unavailable_zero} with input as {"review": {"object": pdb({"maxUnavailable": 0})}, "parameters": {}}
+	pdb_blocks_drain.findings == {max_unavailable_zero} with input as {"review": {"object": pdb({"maxUnavailable": 0})}, "parameters": {"rules": {"pdb-blocks-drain": {}}}}
 }
 
 test_passes_with_max_unavailable_one if {

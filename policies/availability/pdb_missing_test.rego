@@ -96,7 +96,7 @@ test_fires_with_scaled_object_minimum if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment(3)}, "parameters": {}}
+	review := {"review": {"object": deployment(3)}, "parameters": {"rules": {"pdb-missing": {}}}}
 	result := pdb_missing.findings with input as review with data.inventory as fixtures.inventory([deployment(3)])
 	result == {finding("Deployment", 3, "spec.replicas 3")}
 }
@@ -122,7 +122,7 @@ test_passes_with_blocking_pdb if {
 }
 
 test_passes_under_gatekeeper_review_with_pdb if {
-	review := {"review": {"object": deployment(3)}, "parameters": {}}
+	review := {"review": {"object": deployment(3)}, "parameters": {"rules": {"pdb-missing": {}}}}
 	count(pdb_missing.findings) == 0 with input as review
 		with data.inventory as fixtures.inventory([pdb({"matchLabels": {"app": "api"}})])
 }

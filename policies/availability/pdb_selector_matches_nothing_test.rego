@@ -72,7 +72,7 @@ test_fires_when_unknown_kind_has_the_labels if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": pdb({"matchLabels": {"app": "api"}})}, "parameters": {}}
+	review := {"review": {"object": pdb({"matchLabels": {"app": "api"}})}, "parameters": {"rules": {"pdb-selector-matches-nothing": {}}}}
 	result := pdb_selector_matches_nothing.findings with input as review with data.inventory as fixtures.inventory([api])
 	result == {finding("app=api", api_text)}
 }

@@ -79,7 +79,7 @@ test_fires_with_pod_affinity_only if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment(3)}, "parameters": {}}
+	review := {"review": {"object": deployment(3)}, "parameters": {"rules": {"pod-spread-missing": {}}}}
 	result := pod_spread_missing.findings with input as review with data.inventory as fixtures.inventory([deployment(3)])
 	result == {finding("Deployment", "3 replicas", "spec.replicas 3")}
 }

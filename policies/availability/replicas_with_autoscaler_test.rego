@@ -70,7 +70,7 @@ test_fires_for_a_rollout if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment(3)}, "parameters": {}}
+	review := {"review": {"object": deployment(3)}, "parameters": {"rules": {"replicas-with-autoscaler": {}}}}
 	result := replicas_with_autoscaler.findings with input as review with data.inventory as fixtures.inventory([hpa("Deployment", 3)])
 	result == {finding("Deployment api", 3, "HorizontalPodAutoscaler api (3-10 replicas)")}
 }

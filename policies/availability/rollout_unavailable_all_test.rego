@@ -33,7 +33,7 @@ test_fires_when_strategy_type_unset if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment(3, rolling(3))}, "parameters": {}}
+	review := {"review": {"object": deployment(3, rolling(3))}, "parameters": {"rules": {"rollout-unavailable-all": {}}}}
 	rollout_unavailable_all.findings == {finding(3, 3)} with input as review
 }
 

@@ -110,7 +110,7 @@ test_fires_below_overridden_minimum if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment(2)}, "parameters": {"minReplicas": 3}}
+	review := {"review": {"object": deployment(2)}, "parameters": {"rules": {"single-replica": {"minReplicas": 3}}}}
 	result := single_replica.findings with input as review with data.inventory as fixtures.inventory([deployment(2)])
 	result == {finding("Deployment", "2 replicas", "spec.replicas 2", 3)}
 }
@@ -123,7 +123,7 @@ test_passes_at_overridden_minimum if {
 	result := single_replica.findings with input as deployment(1)
 		with data.lib.parameters as {"single-replica": {"minReplicas": 1}}
 	count(result) == 0
-	review := {"review": {"object": deployment(3)}, "parameters": {"minReplicas": 3}}
+	review := {"review": {"object": deployment(3)}, "parameters": {"rules": {"single-replica": {"minReplicas": 3}}}}
 	count(single_replica.findings) == 0 with input as review
 }
 

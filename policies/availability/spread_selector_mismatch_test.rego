@@ -89,7 +89,7 @@ test_fires_for_pod_and_cronjob if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": workload("StatefulSet", [zone({"matchLabels": {"app": "web"}})])}, "parameters": {}}
+	review := {"review": {"object": workload("StatefulSet", [zone({"matchLabels": {"app": "web"}})])}, "parameters": {"rules": {"spread-selector-mismatch": {}}}}
 	spread_selector_mismatch.findings == {finding("StatefulSet", 0, "topology.kubernetes.io/zone", `{"matchLabels":{"app":"web"}}`, labels_json)} with input as review
 }
 

@@ -60,7 +60,7 @@ test_fires_for_statefulset_and_cronjob if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment(required("kubernetes.io/hostname"))}, "parameters": {}}
+	review := {"review": {"object": deployment(required("kubernetes.io/hostname"))}, "parameters": {"rules": {"zone-spread-missing": {}}}}
 	zone_spread_missing.findings == {finding("Deployment", "kubernetes.io/hostname")} with input as review
 }
 

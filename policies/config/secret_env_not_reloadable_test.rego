@@ -128,7 +128,7 @@ test_fires_for_search_when_secret_in_input_is_not_matched if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment({"reloader.stakater.com/auto": "false"}, [app])}, "parameters": {}}
+	review := {"review": {"object": deployment({"reloader.stakater.com/auto": "false"}, [app])}, "parameters": {"rules": {"secret-env-not-reloadable": {}}}}
 	secret_env_not_reloadable.findings == {db_finding} with input as review
 }
 

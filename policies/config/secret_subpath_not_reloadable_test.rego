@@ -95,7 +95,7 @@ test_fires_for_search_when_secret_in_input_is_not_matched if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment({}, [app])}, "parameters": {}}
+	review := {"review": {"object": deployment({}, [app])}, "parameters": {"rules": {"secret-subpath-not-reloadable": {}}}}
 	secret_subpath_not_reloadable.findings == {tls_finding} with input as review
 }
 

@@ -145,7 +145,7 @@ test_fires_on_every_workload_kind if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment(secret_volume({}))}, "parameters": {}}
+	review := {"review": {"object": deployment(secret_volume({}))}, "parameters": {"rules": {"secret-volume-permissive": {}}}}
 	secret_volume_permissive.findings == {finding("defaultMode 0644 (unset, the default)")} with input as review
 }
 

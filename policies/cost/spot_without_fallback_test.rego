@@ -87,7 +87,7 @@ test_fires_for_other_workload_kinds if {
 test_fires_under_gatekeeper_review_with_parameters if {
 	review := {
 		"review": {"object": deployment({"nodeSelector": {"pool": "Preemptible"}})},
-		"parameters": {"spotKeys": ["pool"], "spotValues": ["preemptible"]},
+		"parameters": {"rules": {"spot-without-fallback": {"spotKeys": ["pool"], "spotValues": ["preemptible"]}}},
 	}
 	spot_without_fallback.findings == {finding("Deployment", "nodeSelector pool=Preemptible")} with input as review
 }

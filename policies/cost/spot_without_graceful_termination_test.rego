@@ -106,7 +106,7 @@ test_fires_for_cronjob_and_daemonset if {
 test_fires_under_gatekeeper_review_with_parameters if {
 	review := {
 		"review": {"object": deployment(object.union(karpenter_toleration, {"terminationGracePeriodSeconds": 90}))},
-		"parameters": {"minSeconds": 120, "spotKeys": spot_keys, "spotValues": spot_values},
+		"parameters": {"rules": {"spot-without-graceful-termination": {"minSeconds": 120, "spotKeys": spot_keys, "spotValues": spot_values}}},
 	}
 	result := spot_without_graceful_termination.findings with input as review
 	result == {finding("Deployment", "tolerates the taint karpenter.sh/capacity-type", 90, 120)}

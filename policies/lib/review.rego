@@ -2,9 +2,10 @@
 # title: The object under review
 # description: |
 #   One convention for every engine. Gatekeeper hands the object as
-#   input.review.object and a constraint's parameters as input.parameters;
-#   the prodready SDK and Conftest hand the object as input and the
-#   parameters of every rule as data.lib.parameters[rule id].
+#   input.review.object and a constraint's parameters as input.parameters,
+#   those of each rule it enforces as input.parameters.rules[rule id]; the
+#   prodready SDK and Conftest hand the object as input and the parameters
+#   of every rule as data.lib.parameters[rule id].
 package lib.prodready.review
 
 # gatekeeper is true when the input is an AdmissionReview built by Gatekeeper.
@@ -39,7 +40,7 @@ else := ""
 
 # parameters(id) are the parameters of rule id, defaults from its METADATA
 # merged with the team's overrides (the SDK and the bundle builders put them there).
-parameters(id) := input.parameters if gatekeeper
+parameters(id) := input.parameters.rules[id] if gatekeeper
 
 else := data.lib.parameters[id]
 

@@ -11,7 +11,8 @@ test_object_is_input if {
 
 test_object_from_gatekeeper_review if {
 	review.object == pod with input as {"review": {"object": pod}, "parameters": {"x": 1}}
-	review.param("any-rule", "x") == 1 with input as {"review": {"object": pod}, "parameters": {"x": 1}}
+	review.param("any-rule", "x") == 1 with input as {"review": {"object": pod}, "parameters": {"rules": {"any-rule": {"x": 1}}}}
+	not review.param("other-rule", "x") with input as {"review": {"object": pod}, "parameters": {"rules": {"any-rule": {"x": 1}}}}
 }
 
 test_parameters_from_data if {

@@ -91,7 +91,7 @@ test_fires_per_container if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": api(http("/healthz/db"))}, "parameters": {"patterns": ["db"]}}
+	review := {"review": {"object": api(http("/healthz/db"))}, "parameters": {"rules": {"liveness-checks-dependencies": {"patterns": ["db"]}}}}
 	{f.container | some f in liveness_checks_dependencies.findings} == {"api"} with input as review
 }
 
@@ -174,6 +174,6 @@ test_patterns_from_data_parameters if {
 
 test_patterns_from_gatekeeper_parameters if {
 	obj := api(exec(["check", "--elasticsearch"]))
-	{f.container | some f in liveness_checks_dependencies.findings} == {"api"} with input as {"review": {"object": obj}, "parameters": {"patterns": ["elasticsearch"]}}
-	count(liveness_checks_dependencies.findings) == 0 with input as {"review": {"object": api(http("/healthz/db"))}, "parameters": {"patterns": []}}
+	{f.container | some f in liveness_checks_dependencies.findings} == {"api"} with input as {"review": {"object": obj}, "parameters": {"rules": {"liveness-checks-dependencies": {"patterns": ["elasticsearch"]}}}}
+	count(liveness_checks_dependencies.findings) == 0 with input as {"review": {"object": api(http("/healthz/db"))}, "parameters": {"rules": {"liveness-checks-dependencies": {"patterns": []}}}}
 }

@@ -72,7 +72,7 @@ test_fires_on_bare_pod_without_other_pods if {
 
 test_fires_under_gatekeeper_review if {
 	probe := {"exec": {"command": ["pg_isready"]}}
-	review := {"review": {"object": probed(probe, probe)}, "parameters": {}}
+	review := {"review": {"object": probed(probe, probe)}, "parameters": {"rules": {"liveness-equals-readiness": {}}}}
 	{f.container | some f in liveness_equals_readiness.findings} == {"api"} with input as review
 }
 

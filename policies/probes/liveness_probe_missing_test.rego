@@ -49,7 +49,7 @@ test_fires_on_statefulset_daemonset_and_pod if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment([{"name": "api"}])}, "parameters": {}}
+	review := {"review": {"object": deployment([{"name": "api"}])}, "parameters": {"rules": {"liveness-probe-missing": {}}}}
 	{f.container | some f in liveness_probe_missing.findings} == {"api"} with input as review
 }
 

@@ -117,7 +117,7 @@ test_min_window_from_data_parameters if {
 
 review(settings, min_window) := {
 	"review": {"object": api(settings)},
-	"parameters": {"minWindowSeconds": min_window},
+	"parameters": {"rules": {"liveness-too-aggressive": {"minWindowSeconds": min_window}}},
 }
 
 test_min_window_from_gatekeeper_parameters if {

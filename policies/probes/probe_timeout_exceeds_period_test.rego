@@ -105,7 +105,7 @@ test_fires_for_any_handler if {
 
 test_fires_under_gatekeeper_review if {
 	obj := deployment([{"name": "api", "livenessProbe": probe({"timeoutSeconds": 10})}])
-	{f.container | some f in probe_timeout_exceeds_period.findings} == {"api"} with input as {"review": {"object": obj}, "parameters": {}}
+	{f.container | some f in probe_timeout_exceeds_period.findings} == {"api"} with input as {"review": {"object": obj}, "parameters": {"rules": {"probe-timeout-exceeds-period": {}}}}
 }
 
 test_passes_with_defaults if {

@@ -59,7 +59,7 @@ test_fires_on_every_long_running_kind if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment([{"name": "api", "ports": [{"containerPort": 8080}]}])}, "parameters": {}}
+	review := {"review": {"object": deployment([{"name": "api", "ports": [{"containerPort": 8080}]}])}, "parameters": {"rules": {"readiness-probe-missing": {}}}}
 	{f.container | some f in readiness_probe_missing.findings} == {"api"} with input as review
 }
 

@@ -101,7 +101,7 @@ test_max_initial_delay_from_data_parameters if {
 
 review(delay, max_delay) := {
 	"review": {"object": deployment([{"name": "api", "livenessProbe": liveness(delay)}])},
-	"parameters": {"maxInitialDelay": max_delay},
+	"parameters": {"rules": {"slow-start-without-startup-probe": {"maxInitialDelay": max_delay}}},
 }
 
 test_max_initial_delay_from_gatekeeper_parameters if {

@@ -52,7 +52,7 @@ test_fires_when_startup_is_null if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": workload("StatefulSet", [{"name": "db"}])}, "parameters": {}}
+	review := {"review": {"object": workload("StatefulSet", [{"name": "db"}])}, "parameters": {"rules": {"startup-probe-missing": {}}}}
 	{f.container | some f in startup_probe_missing.findings} == {"db"} with input as review
 }
 

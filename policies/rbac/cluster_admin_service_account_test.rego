@@ -94,7 +94,7 @@ test_fires_for_role_binding_without_namespace if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": cluster_binding(cluster_admin, [sa("ci", "deployer")])}, "parameters": {}}
+	review := {"review": {"object": cluster_binding(cluster_admin, [sa("ci", "deployer")])}, "parameters": {"rules": {"cluster-admin-service-account": {}}}}
 	cluster_admin_service_account.findings == {{"msg": cluster_msg("ServiceAccount \"deployer\" of namespace \"ci\"")}} with input as review
 }
 

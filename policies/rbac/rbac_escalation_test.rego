@@ -112,7 +112,7 @@ test_fires_for_named_verb_beside_a_wildcard if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": cluster_role([{"apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"]}])}, "parameters": {}}
+	review := {"review": {"object": cluster_role([{"apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"]}])}, "parameters": {"rules": {"rbac-escalation": {}}}}
 	count(rbac_escalation.findings) == 1 with input as review
 }
 

@@ -103,7 +103,7 @@ test_fires_once_naming_three_rules if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": role([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}])}, "parameters": {}}
+	review := {"review": {"object": role([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}])}, "parameters": {"rules": {"rbac-secrets-read": {}}}}
 	count(rbac_secrets_read.findings) == 1 with input as review
 }
 

@@ -129,7 +129,7 @@ test_fires_for_aggregated_role_with_rules if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": cluster_role([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])}, "parameters": {}}
+	review := {"review": {"object": cluster_role([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])}, "parameters": {"rules": {"rbac-wildcard": {}}}}
 	count(rbac_wildcard.findings) == 1 with input as review
 }
 

@@ -117,7 +117,7 @@ test_fires_for_aggregated_cluster_role_of_namespaced_resources if {
 }
 
 test_fires_under_gatekeeper_review_with_parameters if {
-	review := {"review": {"object": cluster_binding("view", [sa("kube-system", "dns"), sa("shop", "api")])}, "parameters": {"exemptNamespaces": ["shop"]}}
+	review := {"review": {"object": cluster_binding("view", [sa("kube-system", "dns"), sa("shop", "api")])}, "parameters": {"rules": {"service-account-cluster-binding": {"exemptNamespaces": ["shop"]}}}}
 	service_account_cluster_binding.findings == {{"msg": msg("view", `ServiceAccount "dns" of namespace "kube-system"`, unknown("view", "it works"))}} with input as review
 }
 
@@ -191,7 +191,7 @@ test_passes_for_aggregated_cluster_role_of_cluster_scoped_resources if {
 
 test_passes_under_gatekeeper_with_synced_cluster_role if {
 	obj := cluster_binding("node-reader", [sa("shop", "api")])
-	review := {"review": {"object": obj}, "parameters": {"exemptNamespaces": [], "clusterScopedResources": ["nodes"]}}
+	review := {"review": {"object": obj}, "parameters": {"rules": {"service-account-cluster-binding": {"exemptNamespaces": [], "clusterScopedResources": ["nodes"]}}}}
 	count(service_account_cluster_binding.findings) == 0 with input as review
 		with data.inventory as fixtures.inventory([cluster_role("node-reader", [nodes])])
 }
@@ -217,7 +217,7 @@ test_passes_for_default_exempt_namespaces if {
 }
 
 test_passes_for_exempt_namespace_under_gatekeeper if {
-	review := {"review": {"object": cluster_binding("view", [sa("shop", "api")])}, "parameters": {"exemptNamespaces": ["shop"]}}
+	review := {"review": {"object": cluster_binding("view", [sa("shop", "api")])}, "parameters": {"rules": {"service-account-cluster-binding": {"exemptNamespaces": ["shop"]}}}}
 	count(service_account_cluster_binding.findings) == 0 with input as review
 }
 

@@ -103,7 +103,7 @@ test_fires_for_every_workload_kind if {
 
 test_fires_under_gatekeeper_review if {
 	obj := deployment({"serviceAccountName": "api"})
-	review := {"review": {"object": obj}, "parameters": {}}
+	review := {"review": {"object": obj}, "parameters": {"rules": {"service-account-token-automount": {}}}}
 	result := service_account_token_automount.findings with input as review
 		with data.inventory as fixtures.inventory([service_account("shop", "api", {})])
 	result == present("api")
@@ -132,7 +132,7 @@ test_passes_when_default_service_account_opts_out if {
 }
 
 test_passes_when_service_account_opts_out_under_gatekeeper if {
-	review := {"review": {"object": deployment({"serviceAccountName": "api"})}, "parameters": {}}
+	review := {"review": {"object": deployment({"serviceAccountName": "api"})}, "parameters": {"rules": {"service-account-token-automount": {}}}}
 	result := service_account_token_automount.findings with input as review
 		with data.inventory as fixtures.inventory([opted_out("shop", "api")])
 	count(result) == 0

@@ -129,7 +129,7 @@ test_fires_for_numeric_limit if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment([server("api")])}, "parameters": {}}
+	review := {"review": {"object": deployment([server("api")])}, "parameters": {"rules": {"cpu-limit-latency-sensitive": {}}}}
 	result := cpu_limit_latency_sensitive.findings with input as review
 	result == {{"msg": msg("api", "1", port_reason("Deployment"), "500m"), "container": "api", "field": ["resources", "limits", "cpu"]}}
 }

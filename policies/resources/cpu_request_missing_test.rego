@@ -71,7 +71,7 @@ test_fires_on_bare_pod if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment([{"name": "app"}])}, "parameters": {}}
+	review := {"review": {"object": deployment([{"name": "app"}])}, "parameters": {"rules": {"cpu-request-missing": {}}}}
 	cpu_request_missing.findings == {{"msg": msg("app"), "container": "app", "field": ["resources"]}} with input as review
 }
 

@@ -97,7 +97,7 @@ test_fires_with_limit_range_of_pod_type if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment([requested("app")])}, "parameters": {}}
+	review := {"review": {"object": deployment([requested("app")])}, "parameters": {"rules": {"memory-limit-missing": {}}}}
 	result := memory_limit_missing.findings with input as review
 		with data.inventory as inventory("other", [container_default])
 	result == {{"msg": msg_with_request("app", "512Mi"), "container": "app", "field": ["resources"]}}
@@ -144,7 +144,7 @@ test_passes_with_limit_range_among_other_items if {
 }
 
 test_passes_with_limit_range_under_gatekeeper_review if {
-	review := {"review": {"object": deployment([requested("app")])}, "parameters": {}}
+	review := {"review": {"object": deployment([requested("app")])}, "parameters": {"rules": {"memory-limit-missing": {}}}}
 	count(memory_limit_missing.findings) == 0 with input as review
 		with data.inventory as inventory("shop", [container_default])
 }

@@ -176,19 +176,19 @@ test_min_ratio_one_accepts_limit_equal_to_request if {
 
 test_gatekeeper_review_with_custom_min_ratio_fires if {
 	# 896Mi / 512Mi = 1.75: fine by the default, short of the constraint's 2.
-	review := {"review": {"object": deployment([memory("api", "512Mi", "896Mi")])}, "parameters": {"minRatio": 2}}
+	review := {"review": {"object": deployment([memory("api", "512Mi", "896Mi")])}, "parameters": {"rules": {"memory-limit-no-headroom": {"minRatio": 2}}}}
 	result := memory_limit_no_headroom.findings with input as review
 	result == {{"msg": msg("api", "896Mi", "1.7", "512Mi", 2), "container": "api", "field": ["resources", "limits", "memory"]}}
 }
 
 test_gatekeeper_review_with_custom_min_ratio_passes if {
-	review := {"review": {"object": deployment([memory("api", "512Mi", "640Mi")])}, "parameters": {"minRatio": 1.2}}
+	review := {"review": {"object": deployment([memory("api", "512Mi", "640Mi")])}, "parameters": {"rules": {"memory-limit-no-headroom": {"minRatio": 1.2}}}}
 	count(memory_limit_no_headroom.findings) == 0 with input as review
 }
 
 test_gatekeeper_review_reads_its_own_parameters if {
 	# Under Gatekeeper the constraint's parameters apply, not data.lib.parameters.
-	review := {"review": {"object": deployment([memory("api", "512Mi", "640Mi")])}, "parameters": {"minRatio": 1.5}}
+	review := {"review": {"object": deployment([memory("api", "512Mi", "640Mi")])}, "parameters": {"rules": {"memory-limit-no-headroom": {"minRatio": 1.5}}}}
 	result := memory_limit_no_headroom.findings with input as review
 		with data.lib.parameters as {"memory-limit-no-headroom": {"minRatio": 1.2}}
 	result == {{"msg": msg("api", "640Mi", "1.2", "512Mi", 1.5), "container": "api", "field": ["resources", "limits", "memory"]}}

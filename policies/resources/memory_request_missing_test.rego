@@ -72,7 +72,7 @@ test_fires_on_bare_pod if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment([{"name": "app"}])}, "parameters": {}}
+	review := {"review": {"object": deployment([{"name": "app"}])}, "parameters": {"rules": {"memory-request-missing": {}}}}
 	count(memory_request_missing.findings) == 1 with input as review
 }
 

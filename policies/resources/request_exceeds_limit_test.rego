@@ -116,7 +116,7 @@ test_fires_on_bare_pod_and_cronjob if {
 }
 
 test_fires_under_gatekeeper_review if {
-	review := {"review": {"object": deployment([container("api", {"cpu": "2"}, {"cpu": "1"})])}, "parameters": {}}
+	review := {"review": {"object": deployment([container("api", {"cpu": "2"}, {"cpu": "1"})])}, "parameters": {"rules": {"request-exceeds-limit": {}}}}
 	request_exceeds_limit.findings == {cpu_finding("api", "2", "1")} with input as review
 }
 

@@ -24,8 +24,9 @@ import (
 	"github.com/prodready/prodready/pkg/policy"
 )
 
-// gatorFindings runs gator test with the bundle's templates and
-// constraints on paths and returns the (rule, object) keys it reports.
+// gatorFindings runs gator test with the bundle's template and
+// constraints on paths and returns the (rule, object) keys it reports, the
+// rule as the violation's details name it.
 func gatorFindings(t *testing.T, gator, bundleDir string, paths ...string) map[string]bool {
 	t.Helper()
 	args := []string{"test", "-o", "json", "-f", filepath.Join(bundleDir, "templates"), "-f", filepath.Join(bundleDir, "constraints")}
@@ -43,11 +44,11 @@ func gatorFindings(t *testing.T, gator, bundleDir string, paths ...string) map[s
 	}
 	t.Logf("gator test on %d files: %v", len(paths), time.Since(start).Round(time.Millisecond))
 	var results []struct {
-		Constraint struct {
-			Metadata struct {
-				Name string `json:"name"`
-			} `json:"metadata"`
-		} `json:"constraint"`
+		Metadata struct {
+			Details struct {
+				Rule string `json:"rule"`
+			} `json:"details"`
+		} `json:"metadata"`
 		Object struct {
 			Kind     string `json:"kind"`
 			Metadata struct {
@@ -61,7 +62,7 @@ func gatorFindings(t *testing.T, gator, bundleDir string, paths ...string) map[s
 	}
 	keys := map[string]bool{}
 	for _, r := range results {
-		keys[enginetest.Key(r.Constraint.Metadata.Name, r.Object.Kind, r.Object.Metadata.Namespace, r.Object.Metadata.Name)] = true
+		keys[enginetest.Key(r.Metadata.Details.Rule, r.Object.Kind, r.Object.Metadata.Namespace, r.Object.Metadata.Name)] = true
 	}
 	return keys
 }
@@ -315,7 +316,7 @@ func TestGatorConfiguredExclusions(t *testing.T) {
 			{Rules: []string{"memory-request-missing"}, Namespace: "legacy", Reason: "r"},
 			{Rules: []string{"*"}, Namespace: "kube-*", Reason: "r"},
 			{Rules: []string{"cpu-request-missing"}, Selector: &config.LabelSelector{MatchLabels: map[string]string{"tier": "batch"}}, Reason: "r"},
-			{Rules: []string{"cpu-request-missing", "memory-request-missing"}, Selector: &config.LabelSelector{MatchExpressions: []config.Requirement{{Key: "legacy", Operator: "Exists"}}}, Reason: "r"},
+			{Rules: []string{"*"}, Selector: &config.LabelSelector{MatchExpressions: []config.Requirement{{Key: "legacy", Operator: "Exists"}}}, Reason: "r"},
 			{Rules: []string{"memory-limit-missing"}, Name: "web-*", Reason: "r"},
 			{Rules: []string{"memory-limit-missing"}, Namespace: "shop", Reason: "r", Expires: "2020-01-01"},
 		},
@@ -324,22 +325,36 @@ func TestGatorConfiguredExclusions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := files["constraints/single-replica.yaml"]; ok {
-		t.Error("a disabled rule has a constraint")
+	constraints := enforcedBy(t, files)
+	if _, ok := constraints["single-replica"]; ok {
+		t.Error("a constraint enforces a disabled rule")
 	}
-	var c constraintDoc
-	decode(t, files["constraints/memory-request-missing.yaml"], &c)
+	// What covers every rule is in every constraint's match, the rest of
+	// a constraint's rules' exemptions in its parameter.
 	wantSelector := &config.LabelSelector{MatchExpressions: []config.Requirement{{Key: "legacy", Operator: "DoesNotExist"}}}
-	if !slices.Equal(c.Spec.Match.ExcludedNamespaces, []string{"kube-*", "legacy"}) || !reflect.DeepEqual(c.Spec.Match.LabelSelector, wantSelector) || c.Spec.Parameters[ExemptionsParameter] != nil {
-		t.Errorf("memory-request-missing: match %+v, parameters %v", c.Spec.Match, c.Spec.Parameters)
+	for _, id := range []string{"memory-request-missing", "cpu-request-missing", "memory-limit-missing"} {
+		c := constraints[id]
+		if !slices.Equal(c.Spec.Match.ExcludedNamespaces, []string{"kube-*"}) || !reflect.DeepEqual(c.Spec.Match.LabelSelector, wantSelector) {
+			t.Errorf("%s: %s matches %+v", id, c.Metadata.Name, c.Spec.Match)
+		}
 	}
-	decode(t, files["constraints/memory-limit-missing.yaml"], &c)
-	if rest, _ := c.Spec.Parameters[ExemptionsParameter].([]any); len(rest) != 2 {
-		t.Errorf("memory-limit-missing: %s %v, want the name and the dated exemptions", ExemptionsParameter, c.Spec.Parameters[ExemptionsParameter])
+	inRego := func(id string) int {
+		n := 0
+		rest, _ := constraints[id].Spec.Parameters[ExemptionsParameter].([]any)
+		for _, x := range rest {
+			if slices.Contains(x.(map[string]any)["rules"].([]any), any(id)) {
+				n++
+			}
+		}
+		return n
 	}
-	decode(t, files["constraints/liveness-probe-missing.yaml"], &c)
-	if c.Spec.EnforcementAction != "warn" {
-		t.Errorf("liveness-probe-missing configured low: enforcementAction %s", c.Spec.EnforcementAction)
+	for id, want := range map[string]int{"memory-request-missing": 1, "cpu-request-missing": 1, "memory-limit-missing": 2, "readiness-probe-missing": 0} {
+		if got := inRego(id); got != want {
+			t.Errorf("%s: %d exemptions of it in %s, want %d", id, got, ExemptionsParameter, want)
+		}
+	}
+	if c := constraints["liveness-probe-missing"]; c.Spec.EnforcementAction != "warn" {
+		t.Errorf("liveness-probe-missing configured low: enforced by %s, enforcementAction %s", c.Metadata.Name, c.Spec.EnforcementAction)
 	}
 
 	var src strings.Builder
@@ -364,6 +379,7 @@ spec: {template: {spec: {containers: [{name: app, image: app, resources: {limits
 		"cpu-request-missing Deployment/kube-dns/b":  false,
 		"cpu-request-missing Deployment/shop/c":      false,
 		"cpu-request-missing Deployment/shop/d":      false,
+		"memory-limit-no-headroom Deployment/shop/d": false,
 		"cpu-request-missing Deployment/shop/e":      true,
 		"memory-limit-no-headroom Deployment/shop/e": true,
 		"liveness-probe-missing Deployment/shop/e":   true,

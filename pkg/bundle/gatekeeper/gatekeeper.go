@@ -1,18 +1,26 @@
-// Package gatekeeper builds prodready's rules for OPA Gatekeeper. Every rule
-// becomes a ConstraintTemplate that carries the rule's own Rego, unchanged,
-// with the lib modules it imports and a violation rule over its findings; a
-// Constraint that enforces it (deny or warn, from its severity) on its kinds
-// with its default parameters; and a gator suite that proves it on the
-// rule's examples. A SyncSet replicates the kinds the cross-object rules
-// look up into data.inventory.
+// Package gatekeeper builds prodready's rules for OPA Gatekeeper: one
+// ConstraintTemplate that carries every rule's own Rego as a lib module
+// (unchanged but for its package, lib.prodready.rules.<rule>), the lib
+// modules they import and a violation rule over their findings; a
+// Constraint per enforcement action (deny, warn, or warn at admission and
+// deny in audit) listing the rules it enforces with their parameters; and
+// a gator suite per rule that proves it on the rule's examples. A SyncSet
+// replicates the kinds the cross-object rules look up into data.inventory.
+//
+// One template, not one per rule, because Gatekeeper's constraint
+// framework evaluates each template of a review as a query of its own:
+// with a template per rule a Deployment's review paid that fixed cost 23
+// times and evaluated the shared libraries as often, about five times
+// gatekeeper-library's latency for the same practices (docs/performance.md).
 //
 // The bundle's layout:
 //
-//	templates/<rule-id>.yaml    ConstraintTemplates (apply first)
-//	constraints/<rule-id>.yaml  Constraints (once their templates are ready)
-//	sync/syncset.yaml           SyncSet for data.inventory
-//	sync-config/config.yaml     the same sync list as a Config, for clusters that sync with it
-//	suites/<rule-id>/suite.yaml gator verify suites, their objects under suites/examples/
+//	templates/prodready.yaml        the ConstraintTemplate (apply first)
+//	constraints/<action>.yaml       Constraints (once the template is ready)
+//	sync/syncset.yaml               SyncSet for data.inventory
+//	sync-config/config.yaml         the same sync list as a Config, for clusters that sync with it
+//	suites/<rule-id>/suite.yaml     gator verify suites, each with a constraint of its rule alone,
+//	                                their objects under suites/examples/
 package gatekeeper
 
 import (
@@ -27,7 +35,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
+
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -54,33 +62,40 @@ const (
 	Target = "admission.k8s.gatekeeper.sh"
 )
 
-// Annotations of the templates besides Gatekeeper's own metadata ones.
+// Annotations of the template besides Gatekeeper's own metadata ones.
 const (
-	RuleIDAnnotation   = "prodready.dev/rule-id"
-	SeverityAnnotation = "prodready.dev/severity"
+	// RulesAnnotation lists the IDs of the rules the template carries,
+	// comma-separated.
+	RulesAnnotation    = "prodready.dev/rules"
 	RevisionAnnotation = "prodready.dev/revision"
-	// SyncAnnotation declares the kinds a template needs synced, for
+	// SyncAnnotation declares the kinds the template needs synced, for
 	// `gator sync test` and the people who install it.
 	SyncAnnotation = "metadata.gatekeeper.sh/requires-sync-data"
 )
 
-// Kind is the constraint kind of a rule: "Prodready" and the rule ID in
-// CamelCase, e.g. ProdreadyMemoryRequestMissing. Its template is named
-// the same in lowercase, as Gatekeeper requires.
-func Kind(ruleID string) string {
-	var b strings.Builder
-	b.WriteString("Prodready")
-	for _, word := range strings.Split(ruleID, "-") {
-		if word != "" {
-			b.WriteString(strings.ToUpper(word[:1]) + word[1:])
-		}
-	}
-	return b.String()
+// Kind is the kind of the bundle's constraints. Its template is named the
+// same in lowercase, as Gatekeeper requires: `kubectl get prodready` lists
+// the constraints.
+const Kind = "Prodready"
+
+// templateFile is the template's path in the bundle.
+const templateFile = "templates/prodready.yaml"
+
+// RulesParameter is the constraint parameter that lists the rules a
+// constraint enforces, each with its parameters: {rule ID: {name: value}}.
+// lib.prodready.review hands a rule its own under Gatekeeper.
+const RulesParameter = "rules"
+
+// RulePackage is the package a rule's module has in the template,
+// lib.prodready.rules.<rule ID in snake_case>: Gatekeeper loads a
+// template's other modules only as libs, under data.lib.
+func RulePackage(ruleID string) string {
+	return "lib.prodready.rules." + strings.ReplaceAll(ruleID, "-", "_")
 }
 
 // Build returns the Gatekeeper bundle of the rules opts selects, for
 // Gatekeeper 3.19 and later when gatekeeperVersion is "". An older version
-// ("3.15" to "3.18") gets templates in Rego v0 syntax (the same rules),
+// ("3.15" to "3.18") gets a template in Rego v0 syntax (the same rules),
 // and before 3.17, which has no scoped enforcement actions, one
 // action per rule: the admission one (warn for rules that read other
 // objects), in audit too.
@@ -105,12 +120,21 @@ func Build(opts bundle.Options, gatekeeperVersion string) (bundle.Files, error) 
 	for _, r := range eng.Rules() {
 		b.crossObject[r.ID] = r.CrossObject
 	}
+	rules := opts.Rules()
 	synced := map[string]bool{}
-	for _, r := range opts.Rules() {
+	for _, r := range rules {
 		for _, kind := range lookups[r.ID] {
 			synced[kind] = true
 		}
-		if err := b.rule(r, lookups[r.ID]); err != nil {
+	}
+	if b.files[templateFile], err = b.template(rules, slices.Sorted(maps.Keys(synced))); err != nil {
+		return nil, err
+	}
+	if err := b.constraints(rules); err != nil {
+		return nil, err
+	}
+	for _, r := range rules {
+		if err := b.suite(r); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.ID, err)
 		}
 	}
@@ -163,22 +187,6 @@ type builder struct {
 	crossObject map[string]bool
 }
 
-func (b *builder) rule(r policy.Rule, lookedUp []string) error {
-	tmpl, err := b.template(r, lookedUp)
-	if err != nil {
-		return err
-	}
-	b.files["templates/"+r.ID+".yaml"] = tmpl
-	c, err := constraint(r, b.opts, b.compat, b.crossObject[r.ID])
-	if err != nil {
-		return err
-	}
-	if b.files["constraints/"+r.ID+".yaml"], err = marshal(c); err != nil {
-		return err
-	}
-	return b.suite(r)
-}
-
 // resource is the frame of every Kubernetes object the bundle holds.
 type resource struct {
 	APIVersion string   `yaml:"apiVersion"`
@@ -225,17 +233,17 @@ type schema struct {
 	Properties  map[string]schema `yaml:"properties,omitempty"`
 }
 
-// ExemptionsParameter is the constraint parameter that carries a team's
-// exemptions of the rule to lib.prodready.exemption, which reads it in
-// place of data.lib.exemptions under Gatekeeper. Every template of a
-// bundle built with a configuration declares it.
+// ExemptionsParameter is the constraint parameter that carries the team's
+// exemptions of the constraint's rules to lib.prodready.exemption, which
+// reads it in place of data.lib.exemptions under Gatekeeper. The template
+// of a bundle built with a configuration declares it.
 const ExemptionsParameter = "prodreadyExemptions"
 
 // exemptionsSchema declares ExemptionsParameter: the configuration's
 // exemptions as they are written there, selectors included.
 var exemptionsSchema = schema{
 	Type:        "array",
-	Description: "The team's exemptions from this rule (.prodready.yaml's exemptions): rules, namespace, name, selector, reason, expires.",
+	Description: "The team's exemptions from these rules (.prodready.yaml's exemptions): rules, namespace, name, selector, reason, expires.",
 	Items:       map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true},
 }
 
@@ -259,67 +267,125 @@ type source struct {
 	Libs    []string `yaml:"libs,omitempty"`
 }
 
-// violationRule turns the rule's findings into Gatekeeper violations: one
-// per finding, its message naming the rule (the finding's own names the
-// container) and its details the rule, severity, fix and container,
-// unless an exemption covers the object, as the SDK decides it.
-const violationRule = `
-# Gatekeeper reports violation, one per finding, except on objects an
-# exemption covers (their annotation, or the constraint's prodreadyExemptions).
+// templateRego is the template's own module: the table of the rules it
+// carries and the violation rule over their findings. Each constraint
+// lists its rules in input.parameters.rules; one query evaluates them all,
+// so what they share (the object's containers, its exemptions) is
+// evaluated once a constraint, not once a rule.
+const templateRego = `package prodready
+
+import data.lib.prodready.exemption
+import data.lib.prodready.review
+
+# modules are the rules' modules, by package. Imported, not referred to as
+# data.lib.prodready.rules[...]: the constraint framework moves the libs
+# under data.libs and rewrites imports, but not a reference with a
+# variable in it.
+import data.lib.prodready.rules as modules
+
+# rules are the rules the template carries, by ID: their module (its package
+# under data.lib.prodready.rules), the kinds they report on (none: every kind),
+# their severity and their fix.
+rules := %s
+
+# violation: one per finding of each rule the constraint lists, on objects of
+# the rule's kinds, except where an exemption covers the object (its
+# annotation, or the constraint's prodreadyExemptions). The message names the
+# rule (the finding's own names the container); the details name the rule,
+# its severity, its fix and the container.
 violation contains {"msg": msg, "details": details} if {
-	some finding in findings
-	not data.lib.prodready.exemption.exempt(%[1]s)
-	msg := sprintf("%%s: %%s", [%[1]s, finding.msg])
-	details := object.union({"rule": %[1]s, "severity": %[2]s, "remediation": %[3]s}, object.filter(finding, {"container"}))
+	some id, _ in input.parameters.rules
+	rule := rules[id]
+	reports_on(rule.kinds)
+	some finding in modules[rule.module].findings
+	not exemption.exempt(id)
+	msg := sprintf("%%s: %%s", [id, finding.msg])
+	details := object.union({"rule": id, "severity": rule.severity, "remediation": rule.remediation}, object.filter(finding, {"container"}))
 }
+
+reports_on(kinds) if count(kinds) == 0
+
+reports_on(kinds) if review.kind in kinds
 `
 
-func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
-	src, ok := b.opts.Set.Sources[r.File]
-	if !ok {
-		return nil, fmt.Errorf("no source for %s", r.File)
+// ruleEntry is a rule's row in templateRego's table.
+type ruleEntry struct {
+	Module      string   `json:"module"`
+	Kinds       []string `json:"kinds"`
+	Severity    string   `json:"severity"`
+	Remediation string   `json:"remediation"`
+}
+
+// template is the bundle's ConstraintTemplate: every rule's module as a lib
+// in its package under lib.prodready.rules, the lib modules they and the
+// exemption lib import, and templateRego over them. Its schema declares
+// each rule's parameters under RulesParameter.
+func (b *builder) template(rules []policy.Rule, synced []string) ([]byte, error) {
+	if _, ok := b.libs[exemptionLib]; !ok {
+		return nil, fmt.Errorf("the policy set has no %s, which the template calls", exemptionLib)
 	}
-	id, _ := json.Marshal(r.ID)
-	severity, _ := json.Marshal(r.Severity)
-	remediation, _ := json.Marshal(strings.TrimSpace(r.Remediation))
-	rego := strings.TrimRight(src, "\n") + "\n" + fmt.Sprintf(violationRule, id, severity, remediation)
-	exemption, ok := b.libs[exemptionLib]
-	if !ok {
-		return nil, fmt.Errorf("the policy set has no %s, which every template calls", exemptionLib)
+	table := map[string]ruleEntry{}
+	ruleSchemas := map[string]schema{}
+	var ids, ruleModules []string
+	var mods []*ast.Module
+	for _, r := range rules {
+		src, err := b.asLib(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.ID, err)
+		}
+		ruleModules = append(ruleModules, src)
+		mods = append(mods, b.opts.Set.Modules[r.File])
+		ids = append(ids, r.ID)
+		table[r.ID] = ruleEntry{
+			Module:      strings.TrimPrefix(RulePackage(r.ID), "lib.prodready.rules."),
+			Kinds:       append([]string{}, r.Kinds...),
+			Severity:    string(r.Severity),
+			Remediation: strings.TrimSpace(r.Remediation),
+		}
+		params := map[string]schema{}
+		for _, p := range r.Parameters {
+			if p.Type == "array" && p.Items == nil {
+				return nil, fmt.Errorf("%s: parameter %s is an array without items in METADATA: Gatekeeper's constraint schema needs its element type", r.ID, p.Name)
+			}
+			params[p.Name] = schema{Type: p.Type, Description: p.Description, Items: p.Items}
+		}
+		ruleSchemas[r.ID] = schema{Type: "object", Description: r.Title, Properties: params}
+	}
+	tableRego, err := json.MarshalIndent(table, "", "\t")
+	if err != nil {
+		return nil, err
+	}
+	rego := fmt.Sprintf(templateRego, tableRego)
+	own, err := ast.ParseModuleWithOpts(templateFile, rego, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, err
 	}
 	var libs []string
-	for _, file := range b.libsOf(r.File, exemption) {
+	for _, file := range b.libsOf(append(mods, own)...) {
 		libs = append(libs, b.opts.Set.Sources[file])
 	}
+	libs = append(libs, ruleModules...)
 
 	var spec templateSpec
-	spec.CRD.Spec.Names.Kind = Kind(r.ID)
-	props := map[string]schema{}
-	for _, p := range r.Parameters {
-		if p.Type == "array" && p.Items == nil {
-			return nil, fmt.Errorf("parameter %s is an array without items in METADATA: Gatekeeper's constraint schema needs its element type", p.Name)
-		}
-		if p.Name == ExemptionsParameter {
-			return nil, fmt.Errorf("parameter %s is reserved for the team's exemptions", p.Name)
-		}
-		props[p.Name] = schema{Type: p.Type, Description: p.Description, Items: p.Items}
-	}
+	spec.CRD.Spec.Names.Kind = Kind
+	props := map[string]schema{RulesParameter: {
+		Type:        "object",
+		Description: "The rules this constraint enforces, by ID, each with its parameters.",
+		Properties:  ruleSchemas,
+	}}
 	if b.opts.Config != nil {
 		props[ExemptionsParameter] = exemptionsSchema
 	}
-	if len(props) > 0 {
-		spec.CRD.Spec.Validation = &validation{OpenAPIV3Schema: schema{Type: "object", Properties: props}}
-	}
+	spec.CRD.Spec.Validation = &validation{OpenAPIV3Schema: schema{Type: "object", Properties: props}}
 	if b.compat.regoV1 {
 		spec.Targets = []target{{Target: Target, Code: []code{{Engine: "Rego", Source: source{Version: "v1", Rego: rego, Libs: libs}}}}}
 	} else {
 		t := target{Target: Target}
-		var err error
-		if t.Rego, err = regoV0(r.File, rego); err != nil {
+		if t.Rego, err = regoV0(templateFile, rego); err != nil {
 			return nil, err
 		}
 		for i, lib := range libs {
-			src, err := regoV0(fmt.Sprintf("%s lib %d", r.File, i), lib)
+			src, err := regoV0(fmt.Sprintf("%s lib %d", templateFile, i), lib)
 			if err != nil {
 				return nil, err
 			}
@@ -329,15 +395,14 @@ func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
 	}
 
 	annotations := map[string]string{
-		"metadata.gatekeeper.sh/title":   r.Title,
-		"metadata.gatekeeper.sh/version": r.Version,
-		"description":                    r.Description,
-		RuleIDAnnotation:                 r.ID,
-		SeverityAnnotation:               string(r.Severity),
+		"metadata.gatekeeper.sh/title":   "prodready",
+		"metadata.gatekeeper.sh/version": b.opts.Revision,
+		"description":                    "prodready's rules for running Kubernetes workloads in production: requests and limits, probes, disruption budgets, autoscaling, spreading, RBAC. Each constraint lists the rules it enforces.",
+		RulesAnnotation:                  strings.Join(ids, ","),
 		RevisionAnnotation:               b.opts.Revision,
 	}
-	if len(lookedUp) > 0 {
-		req, err := syncRequirements(lookedUp)
+	if len(synced) > 0 {
+		req, err := syncRequirements(synced)
 		if err != nil {
 			return nil, err
 		}
@@ -346,9 +411,25 @@ func (b *builder) template(r policy.Rule, lookedUp []string) ([]byte, error) {
 	return marshal(resource{
 		APIVersion: TemplateAPIVersion,
 		Kind:       "ConstraintTemplate",
-		Metadata:   metadata{Name: strings.ToLower(Kind(r.ID)), Labels: labels(), Annotations: annotations},
+		Metadata:   metadata{Name: strings.ToLower(Kind), Labels: labels(), Annotations: annotations},
 		Spec:       spec,
 	})
+}
+
+// asLib is rule r's module with its package renamed RulePackage(r.ID),
+// every other line as the rule has it.
+func (b *builder) asLib(r policy.Rule) (string, error) {
+	mod, ok := b.opts.Set.Modules[r.File]
+	if !ok || mod.Package == nil || mod.Package.Location == nil {
+		return "", fmt.Errorf("no module for %s", r.File)
+	}
+	lines := strings.Split(b.opts.Set.Sources[r.File], "\n")
+	row := mod.Package.Location.Row - 1
+	if row < 0 || row >= len(lines) || !strings.HasPrefix(lines[row], "package ") {
+		return "", fmt.Errorf("%s: no package line at line %d", r.File, row+1)
+	}
+	lines[row] = "package " + RulePackage(r.ID)
+	return strings.Join(lines, "\n"), nil
 }
 
 // libPackages maps the package path of every lib module to its file.
@@ -365,35 +446,27 @@ func libPackages(set *policy.Set) map[string]string {
 // exemptionLib is the package of the exemption lib the violation rule calls.
 const exemptionLib = "data.lib.prodready.exemption"
 
-// libsOf returns the files of the lib modules the module in file imports or
-// refers to, directly or through other libs, and the lib files also with
-// theirs, sorted: what its template must carry, and nothing more.
-func (b *builder) libsOf(file string, also ...string) []string {
+// libsOf returns the files of the lib modules that mods import or refer
+// to, directly or through other libs, sorted: what the template must
+// carry, and nothing more.
+func (b *builder) libsOf(mods ...*ast.Module) []string {
 	seen := map[string]bool{}
-	var visit func(file string)
-	visit = func(file string) {
-		ast.WalkRefs(b.opts.Set.Modules[file], func(ref ast.Ref) bool {
+	var visit func(mod *ast.Module)
+	visit = func(mod *ast.Module) {
+		ast.WalkRefs(mod, func(ref ast.Ref) bool {
 			for i := len(ref); i >= 2; i-- {
-				if lib, ok := b.libs[ref[:i].String()]; ok && !seen[lib] && lib != file {
+				if lib, ok := b.libs[ref[:i].String()]; ok && !seen[lib] {
 					seen[lib] = true
-					visit(lib)
+					visit(b.opts.Set.Modules[lib])
 				}
 			}
 			return false
 		})
 	}
-	visit(file)
-	for _, lib := range also {
-		seen[lib] = true
-		visit(lib)
+	for _, mod := range mods {
+		visit(mod)
 	}
-	delete(seen, file)
-	libs := make([]string, 0, len(seen))
-	for lib := range seen {
-		libs = append(libs, lib)
-	}
-	sort.Strings(libs)
-	return libs
+	return slices.Sorted(maps.Keys(seen))
 }
 
 type constraintSpec struct {
@@ -422,7 +495,11 @@ const (
 	GatorPoint   = "gator.gatekeeper.sh"
 )
 
-// enforcement sets spec's actions for rule r: its severity's (deny or
+// enforcement is where and how a rule is enforced: its action in the
+// webhook and in audit and gator.
+type enforcement struct{ admission, audit string }
+
+// enforcementOf is rule r's enforcement: its severity's action (deny or
 // warn) in audit and gator, and at admission the configuration's Admission
 // if it names one, else warn for a rule that reads other objects, else the
 // severity's. The webhook judges an object against Gatekeeper's sync cache
@@ -432,23 +509,41 @@ const (
 // that denied would refuse a good apply. Audit sees the synced state.
 // A Gatekeeper without scoped actions (compat) gets the admission action
 // everywhere.
-func enforcement(spec *constraintSpec, r policy.Rule, opts bundle.Options, compat compat, crossObject bool) {
+func (b *builder) enforcementOf(r policy.Rule) enforcement {
 	severity := r.Severity.Enforcement()
 	admission := severity
-	if crossObject {
+	if b.crossObject[r.ID] {
 		admission = config.AdmissionWarn
 	}
-	if opts.Config != nil && opts.Config.Rules[r.ID].Admission != "" {
-		admission = opts.Config.Rules[r.ID].Admission
+	if b.opts.Config != nil && b.opts.Config.Rules[r.ID].Admission != "" {
+		admission = b.opts.Config.Rules[r.ID].Admission
 	}
-	if admission == severity || !compat.scoped {
-		spec.EnforcementAction = admission
+	if !b.compat.scoped {
+		return enforcement{admission, admission}
+	}
+	return enforcement{admission, severity}
+}
+
+// name is the name of the constraint that enforces rules so: the action
+// ("deny"), or the audit one and the admission one ("deny-warn-at-admission").
+func (e enforcement) name() string {
+	if e.admission == e.audit {
+		return e.audit
+	}
+	return e.audit + "-" + e.admission + "-at-admission"
+}
+
+// set writes the actions into spec: scoped to the enforcement points when
+// they differ.
+func (e enforcement) set(spec *constraintSpec) {
+	if e.admission == e.audit {
+		spec.EnforcementAction = e.audit
 		return
 	}
 	spec.EnforcementAction = "scoped"
 	spec.ScopedEnforcementActions = []scopedAction{
-		{Action: admission, EnforcementPoints: []enforcementPoint{{WebhookPoint}}},
-		{Action: severity, EnforcementPoints: []enforcementPoint{{AuditPoint}, {GatorPoint}}},
+		{Action: e.admission, EnforcementPoints: []enforcementPoint{{WebhookPoint}}},
+		{Action: e.audit, EnforcementPoints: []enforcementPoint{{AuditPoint}, {GatorPoint}}},
 	}
 }
 
@@ -463,23 +558,51 @@ type kindMatch struct {
 	Kinds     []string `yaml:"kinds"`
 }
 
-// constraint enforces rule r with its parameters, as the configuration sets
-// them (else their defaults), and with its enforcement (see enforcement): Gatekeeper hands a
-// rule input.parameters only, so the defaults its METADATA declares must be
-// spelled out here. A rule without kinds is matched on every kind. The
-// configuration's exemptions of the rule are in its match where Gatekeeper
-// can say the same (see exclusions), else in ExemptionsParameter.
-func constraint(r policy.Rule, opts bundle.Options, compat compat, crossObject bool) (resource, error) {
+// constraints writes one constraint per enforcement the rules have, named
+// after it (see enforcement.name), each enforcing its rules.
+func (b *builder) constraints(rules []policy.Rule) error {
+	byEnforcement := map[enforcement][]policy.Rule{}
+	for _, r := range rules {
+		e := b.enforcementOf(r)
+		byEnforcement[e] = append(byEnforcement[e], r)
+	}
+	for e, rules := range byEnforcement {
+		c, err := b.constraint(e.name(), e, rules)
+		if err != nil {
+			return err
+		}
+		if b.files["constraints/"+e.name()+".yaml"], err = marshal(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// constraint enforces rules with e, each with its parameters as the
+// configuration sets them (else their defaults) in RulesParameter:
+// Gatekeeper hands the template input.parameters only, so the defaults
+// the rules' METADATA declare must be spelled out here. It matches the
+// rules' kinds, or every kind if one of them has none (the template
+// evaluates each rule on its own kinds). The configuration's exemptions of
+// the rules are in its match where Gatekeeper can say the same (see
+// exclusions), else in ExemptionsParameter.
+func (b *builder) constraint(name string, e enforcement, rules []policy.Rule) (resource, error) {
 	var spec constraintSpec
-	enforcement(&spec, r, opts, compat, crossObject)
-	if len(r.Kinds) > 0 {
-		spec.Match = &match{Kinds: []kindMatch{{APIGroups: []string{"*"}, Kinds: r.Kinds}}}
+	e.set(&spec)
+	kinds := map[string]bool{}
+	params := map[string]any{}
+	for _, r := range rules {
+		for _, k := range r.Kinds {
+			kinds[k] = true
+		}
+		params[r.ID] = r.Defaults()
 	}
-	if len(r.Parameters) > 0 {
-		spec.Parameters = r.Defaults()
+	spec.Parameters = map[string]any{RulesParameter: params}
+	if !slices.ContainsFunc(rules, func(r policy.Rule) bool { return len(r.Kinds) == 0 }) {
+		spec.Match = &match{Kinds: []kindMatch{{APIGroups: []string{"*"}, Kinds: slices.Sorted(maps.Keys(kinds))}}}
 	}
-	if opts.Config != nil {
-		ex := exclusions(r, opts.Config.Exemptions)
+	if b.opts.Config != nil {
+		ex := exclusions(rules, b.opts.Config.Exemptions)
 		if len(ex.namespaces) > 0 || ex.selector != nil {
 			if spec.Match == nil {
 				spec.Match = &match{}
@@ -492,21 +615,18 @@ func constraint(r policy.Rule, opts bundle.Options, compat compat, crossObject b
 			if err != nil {
 				return resource{}, err
 			}
-			if spec.Parameters == nil {
-				spec.Parameters = map[string]any{}
-			}
 			spec.Parameters[ExemptionsParameter] = data
 		}
 	}
 	return resource{
 		APIVersion: ConstraintAPIVersion,
-		Kind:       Kind(r.ID),
-		Metadata:   metadata{Name: r.ID, Labels: labels(), Annotations: map[string]string{RevisionAnnotation: opts.Revision}},
+		Kind:       Kind,
+		Metadata:   metadata{Name: name, Labels: labels(), Annotations: map[string]string{RevisionAnnotation: b.opts.Revision}},
 		Spec:       spec,
 	}, nil
 }
 
-// exclusion is how a constraint carries the exemptions of its rule.
+// exclusion is how a constraint carries the exemptions of its rules.
 type exclusion struct {
 	// namespaces are match.excludedNamespaces, sorted.
 	namespaces []string
@@ -529,25 +649,33 @@ var (
 // objects a one-term selector does not.
 var negated = map[string]string{"In": "NotIn", "NotIn": "In", "Exists": "DoesNotExist", "DoesNotExist": "Exists"}
 
-// exclusions sorts the exemptions that cover rule r (listing it or "*")
-// into what the constraint's match can say and the rest. Gatekeeper then
-// does not review the objects excluded, where the SDK reports their
-// findings exempted: the failing findings are the same. A match cannot
-// expire, so a dated exemption stays in the Rego. One covering only a
-// namespace goes to excludedNamespaces (unless the rule is about
-// Namespaces, which Gatekeeper matches by their own name). One covering
-// only the objects a one-term label selector selects becomes that term
-// negated in labelSelector, whose terms must all hold: the constraint
-// applies to the objects none of them exempts. Anything more (a name, a
-// namespace and labels, a selector of two terms) stays in the Rego.
-func exclusions(r policy.Rule, exemptions []config.Exemption) exclusion {
+// exclusions sorts the exemptions that cover any of rules (listing it or
+// "*") into what the constraint's match can say and the rest. Gatekeeper
+// then does not review the objects excluded, where the SDK reports their
+// findings exempted: the failing findings are the same. Only an exemption
+// that covers every rule of the constraint can go to its match, and a
+// match cannot expire, so a dated exemption stays in the Rego. One
+// covering only a namespace goes to excludedNamespaces (unless a rule is
+// about Namespaces, which Gatekeeper matches by their own name, or about
+// every kind). One covering only the objects a one-term label selector
+// selects becomes that term negated in labelSelector, whose terms must all
+// hold: the constraint applies to the objects none of them exempts.
+// Anything more (a name, a namespace and labels, a selector of two terms)
+// stays in the Rego.
+func exclusions(rules []policy.Rule, exemptions []config.Exemption) exclusion {
 	var ex exclusion
-	byNamespace := len(r.Kinds) > 0 && !slices.Contains(r.Kinds, "Namespace")
+	byNamespace := !slices.ContainsFunc(rules, func(r policy.Rule) bool {
+		return len(r.Kinds) == 0 || slices.Contains(r.Kinds, "Namespace")
+	})
+	covers := func(x config.Exemption, r policy.Rule) bool {
+		return slices.Contains(x.Rules, r.ID) || slices.Contains(x.Rules, "*")
+	}
 	for _, x := range exemptions {
-		if !slices.Contains(x.Rules, r.ID) && !slices.Contains(x.Rules, "*") {
+		if !slices.ContainsFunc(rules, func(r policy.Rule) bool { return covers(x, r) }) {
 			continue
 		}
-		plain := x.Expires == "" && x.Name == ""
+		all := !slices.ContainsFunc(rules, func(r policy.Rule) bool { return !covers(x, r) })
+		plain := all && x.Expires == "" && x.Name == ""
 		switch term, ok := negation(x.Selector); {
 		case plain && byNamespace && x.Selector == nil && (exactNamespace.MatchString(x.Namespace) || prefixNamespace.MatchString(x.Namespace) || suffixNamespace.MatchString(x.Namespace)):
 			if !slices.Contains(ex.namespaces, x.Namespace) {
@@ -611,12 +739,21 @@ type assertion struct {
 	Violations int `yaml:"violations"`
 }
 
-// suite writes the gator suite of rule r: one case per object of the
-// rule's example file and of examples/good/ that its constraint matches,
+// suite writes the gator suite of rule r with a constraint that enforces r
+// alone, as its constraint in the bundle does: one case per object of the
+// rule's example file and of examples/good/ that the constraint matches,
 // expecting as many violations as the SDK reports findings (exempted ones
 // left out). The inventory is the whole file, the object included, which
 // is what the SDK sees and what an audit of a cluster holding them sees.
 func (b *builder) suite(r policy.Rule) error {
+	dir := "suites/" + r.ID
+	c, err := b.constraint(r.ID, b.enforcementOf(r), []policy.Rule{r})
+	if err != nil {
+		return err
+	}
+	if b.files[dir+"/constraint.yaml"], err = marshal(c); err != nil {
+		return err
+	}
 	files := []string{docs.ExamplePath(r)}
 	good, err := fs.Glob(examples.FS, "good/*.yaml")
 	if err != nil {
@@ -654,12 +791,12 @@ func (b *builder) suite(r policy.Rule) error {
 		Metadata:   metadata{Name: r.ID},
 		Tests: []suiteTest{{
 			Name:       r.ID,
-			Template:   fromSuite("templates/" + r.ID + ".yaml"),
-			Constraint: fromSuite("constraints/" + r.ID + ".yaml"),
+			Template:   fromSuite(templateFile),
+			Constraint: "constraint.yaml",
 			Cases:      cases,
 		}},
 	})
-	b.files["suites/"+r.ID+"/suite.yaml"] = out
+	b.files[dir+"/suite.yaml"] = out
 	return err
 }
 
@@ -756,43 +893,55 @@ const readme = `# prodready for Gatekeeper
 
 Generated by ` + "`prodready bundle --target gatekeeper`" + `: do not edit.
 
-%s Apply the templates first, then, once
-Gatekeeper has created their constraint kinds, the SyncSet and the
-constraints (each directory is a kustomization, as in gatekeeper-library):
+%s Apply the template first, then, once
+Gatekeeper has created its constraint kind, the SyncSet and the
+constraints (each directory is a kustomization, as in gatekeeper-library;
+the template holds every rule, too large for kubectl's client-side apply,
+hence --server-side):
 
 ` + "```sh" + `
-kubectl apply -k templates/
+kubectl apply --server-side -k templates/
 kubectl wait --for=jsonpath='{.status.created}'=true constrainttemplates -l app.kubernetes.io/part-of=prodready
 kubectl apply -k sync/
 kubectl apply -k constraints/
 ` + "```" + `
 
-Each template carries one rule's Rego as prodready ships it, the lib
-modules it imports and a violation rule over its findings; objects opt out
-with the annotation prodready.dev/exempt (until the date in
-prodready.dev/exempt-until, if any). Each constraint enforces its rule
-on the rule's kinds, deny for critical and high severity and warn otherwise,
-with the rule's default parameters: edit spec.parameters to override them.
-Admission is the exception: a rule that reads other objects (pdb-missing:
-no budget selects these pods) warns in the webhook whatever its severity,
-and denies or warns at its severity in audit and gator only
-(enforcementAction: scoped). At admission Gatekeeper judges an object
-against its sync cache as it is at that moment: kubectl apply -f app/
-applies deployment.yaml before pdb.yaml, and a budget applied a second
-earlier may not be synced yet, so denying there would refuse good
-applications. A rule's admission entry in .prodready.yaml (deny, warn or
-dryrun) sets the webhook's action for that rule.
+templates/prodready.yaml is one ConstraintTemplate, kind Prodready: every
+rule's Rego as prodready ships it (as a lib module, in its package under
+lib.prodready.rules), the lib modules they import and a violation rule over
+their findings, each violation naming the rule, its severity and its fix in
+its details. One template, because Gatekeeper evaluates each template of a
+review as a query of its own: one for all rules costs a review a fraction
+of one per rule. Objects opt out with the annotation prodready.dev/exempt
+(until the date in prodready.dev/exempt-until, if any).
 
-The cross-object rules (those whose template has the annotation
-metadata.gatekeeper.sh/requires-sync-data) read other objects from
-data.inventory: sync/syncset.yaml replicates those kinds. At admission they
-see what is synced at that moment; the audit sees the whole cluster.
-Where the cluster's Config holds the sync list,
-merge the syncOnly list of sync-config/config.yaml into that Config instead
-(applying it as is would replace the Config's other settings). The list
-includes Secrets when a rule reads them (their annotations): Gatekeeper then
-caches Secrets, so restrict who can read its cache accordingly.
+Each constraint lists in spec.parameters.rules the rules it enforces, with
+their parameters (the rules' defaults unless .prodready.yaml sets them):
+edit a rule's parameters there, or remove its entry to turn it off
+(` + "`kubectl get prodready`" + ` lists the constraints). The constraints are
+named after their action: deny holds the critical and high severity rules,
+warn the others. Admission is the exception: a rule that reads other
+objects (pdb-missing: no budget selects these pods) warns in the webhook
+whatever its severity, and denies at its severity in audit and gator only
+(the constraint deny-warn-at-admission, enforcementAction: scoped). At
+admission Gatekeeper judges an object against its sync cache as it is at
+that moment: kubectl apply -f app/ applies deployment.yaml before pdb.yaml,
+and a budget applied a second earlier may not be synced yet, so denying
+there would refuse good applications. A rule's admission entry in
+.prodready.yaml (deny, warn or dryrun) sets the webhook's action for that
+rule, which moves it to the constraint of that action.
 
-suites/ holds a gator suite per rule, built from prodready's examples:
+The cross-object rules read other objects from data.inventory (the
+template's annotation metadata.gatekeeper.sh/requires-sync-data lists the
+kinds): sync/syncset.yaml replicates those kinds. At admission they see
+what is synced at that moment; the audit sees the whole cluster. Where the
+cluster's Config holds the sync list, merge the syncOnly list of
+sync-config/config.yaml into that Config instead (applying it as is would
+replace the Config's other settings). The list includes Secrets when a rule
+reads them (their annotations): Gatekeeper then caches Secrets, so restrict
+who can read its cache accordingly.
+
+suites/ holds a gator suite per rule, built from prodready's examples, each
+with a constraint that enforces its rule alone:
 ` + "`gator verify suites/...`" + ` runs them.
 `

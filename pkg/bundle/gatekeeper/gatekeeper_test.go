@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,17 +68,25 @@ func TestProfileSelectsRules(t *testing.T) {
 	set := enginetest.Builtin(t)
 	for _, p := range []policy.Profile{policy.Baseline, policy.Strict} {
 		files := build(t, p)
-		var want, got []string
+		var want []string
 		for _, r := range set.Enabled(p) {
 			want = append(want, r.ID)
 		}
-		for _, f := range files.Paths() {
-			if id, ok := strings.CutPrefix(f, "templates/"); ok && id != "kustomization.yaml" {
-				got = append(got, strings.TrimSuffix(id, ".yaml"))
-			}
+		var tmpl templateDoc
+		decode(t, files[templateFile], &tmpl)
+		if got := strings.Split(tmpl.Metadata.Annotations[RulesAnnotation], ","); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the template carries %v, want %v", p, got, want)
 		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: templates for %v, want %v", p, got, want)
+		if got := slices.Sorted(maps.Keys(tableOf(t, tmpl))); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the template's table has %v, want %v", p, got, want)
+		}
+		if got := slices.Sorted(maps.Keys(enforcedBy(t, files))); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: constraints enforce %v, want %v", p, got, want)
+		}
+		for _, id := range want {
+			if files["suites/"+id+"/suite.yaml"] == nil || files["suites/"+id+"/constraint.yaml"] == nil {
+				t.Errorf("%s: no suite for %s", p, id)
+			}
 		}
 		// Each install step is one kubectl apply -k: its kustomization
 		// lists every file of its directory.
@@ -99,14 +109,13 @@ func TestProfileSelectsRules(t *testing.T) {
 	}
 }
 
-func TestKind(t *testing.T) {
+func TestRulePackage(t *testing.T) {
 	for id, want := range map[string]string{
-		"memory-request-missing": "ProdreadyMemoryRequestMissing",
-		"hpa-vpa-conflict":       "ProdreadyHpaVpaConflict",
-		"rbac-wildcard":          "ProdreadyRbacWildcard",
+		"memory-request-missing": "lib.prodready.rules.memory_request_missing",
+		"rbac-wildcard":          "lib.prodready.rules.rbac_wildcard",
 	} {
-		if got := Kind(id); got != want {
-			t.Errorf("Kind(%q) = %q, want %q", id, got, want)
+		if got := RulePackage(id); got != want {
+			t.Errorf("RulePackage(%q) = %q, want %q", id, got, want)
 		}
 	}
 }
@@ -123,6 +132,64 @@ type (
 	templateDoc   = doc[templateSpec]
 	constraintDoc = doc[constraintSpec]
 )
+
+// enforcedBy maps every rule the bundle's constraints list to the
+// constraint that lists it, failing if one lists a rule another does.
+func enforcedBy(t *testing.T, files bundle.Files) map[string]constraintDoc {
+	t.Helper()
+	out := map[string]constraintDoc{}
+	for _, p := range files.Paths() {
+		if !strings.HasPrefix(p, "constraints/") || path.Base(p) == "kustomization.yaml" {
+			continue
+		}
+		var c constraintDoc
+		decode(t, files[p], &c)
+		if path.Base(p) != c.Metadata.Name+".yaml" {
+			t.Errorf("%s holds the constraint %s", p, c.Metadata.Name)
+		}
+		rules, _ := c.Spec.Parameters[RulesParameter].(map[string]any)
+		for id := range rules {
+			if other, ok := out[id]; ok {
+				t.Errorf("%s is enforced by %s and %s", id, other.Metadata.Name, c.Metadata.Name)
+			}
+			out[id] = c
+		}
+	}
+	return out
+}
+
+// tableOf reads the rules table of the template's own module.
+func tableOf(t *testing.T, tmpl templateDoc) map[string]ruleEntry {
+	t.Helper()
+	src := tmpl.Spec.Targets[0].Rego
+	if len(tmpl.Spec.Targets[0].Code) > 0 {
+		src = tmpl.Spec.Targets[0].Code[0].Source.Rego
+	}
+	m, err := ast.ParseModuleWithOpts(templateFile, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		m, err = ast.ParseModuleWithOpts(templateFile, src, ast.ParserOptions{RegoVersion: ast.RegoV0})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range m.Rules {
+		if r.Head.Name.String() != "rules" {
+			continue
+		}
+		v, err := ast.JSON(r.Head.Value.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(v)
+		var table map[string]ruleEntry
+		if err := json.Unmarshal(data, &table); err != nil {
+			t.Fatal(err)
+		}
+		return table
+	}
+	t.Fatal("the template has no rules table")
+	return nil
+}
 
 // actions are a constraint's actions by enforcement point.
 func actions(spec constraintSpec) map[string]string {
@@ -141,10 +208,12 @@ func actions(spec constraintSpec) map[string]string {
 	return out
 }
 
-// TestTemplatesAndConstraints: every rule has its template and its
-// constraint, enforced at its severity's action in audit and gator, and at
-// admission too unless it reads other objects: then it warns there, since
-// the webhook's cache may not hold them yet.
+// TestTemplatesAndConstraints: one template carries every rule, each in
+// its lib package with its source otherwise unchanged, its row (kinds,
+// severity, fix) and its parameters' schema; one constraint enforces each
+// rule, at its severity's action in audit and gator, and at admission too
+// unless it reads other objects: then it warns there, since the webhook's
+// cache may not hold them yet.
 func TestTemplatesAndConstraints(t *testing.T) {
 	set := enginetest.Builtin(t)
 	files := build(t, policy.Strict)
@@ -156,37 +225,45 @@ func TestTemplatesAndConstraints(t *testing.T) {
 	if !crossObject["pdb-missing"] || crossObject["readiness-probe-missing"] {
 		t.Fatalf("cross-object rules %v: want pdb-missing and not readiness-probe-missing", crossObject)
 	}
-	validKind := regexp.MustCompile(`^Prodready[A-Z][A-Za-z0-9]*$`)
+	var tmpl templateDoc
+	decode(t, files[templateFile], &tmpl)
+	if tmpl.Spec.CRD.Spec.Names.Kind != Kind || tmpl.Kind != "ConstraintTemplate" || tmpl.APIVersion != TemplateAPIVersion || tmpl.Metadata.Name != "prodready" {
+		t.Errorf("template %s %s %s of kind %q", tmpl.APIVersion, tmpl.Kind, tmpl.Metadata.Name, tmpl.Spec.CRD.Spec.Names.Kind)
+	}
+	if tmpl.Metadata.Labels[PartOfLabel] != "prodready" {
+		t.Errorf("template labels %v", tmpl.Metadata.Labels)
+	}
+	code := tmpl.Spec.Targets[0].Code[0].Source
+	if !strings.Contains(code.Rego, "violation contains") {
+		t.Error("the template's Rego has no violation rule")
+	}
+	libs := map[string]string{}
+	for _, lib := range code.Libs {
+		libs[regexp.MustCompile(`(?m)^package (\S+)`).FindStringSubmatch(lib)[1]] = lib
+	}
+	table := tableOf(t, tmpl)
+	ruleSchemas := tmpl.Spec.CRD.Spec.Validation.OpenAPIV3Schema.Properties[RulesParameter].Properties
+	constraints := enforcedBy(t, files)
 	for _, r := range set.Rules {
-		var tmpl templateDoc
-		decode(t, files["templates/"+r.ID+".yaml"], &tmpl)
-		kind := tmpl.Spec.CRD.Spec.Names.Kind
-		if !validKind.MatchString(kind) || tmpl.Kind != "ConstraintTemplate" || tmpl.APIVersion != TemplateAPIVersion {
-			t.Errorf("%s: template %s %s of kind %q", r.ID, tmpl.APIVersion, tmpl.Kind, kind)
+		// The rule's source, but for its package line.
+		src := strings.Split(set.Sources[r.File], "\n")
+		lib := strings.Split(libs[RulePackage(r.ID)], "\n")
+		var changed []string
+		for i := 0; i < len(src) && len(src) == len(lib); i++ {
+			if src[i] != lib[i] {
+				changed = append(changed, lib[i])
+			}
 		}
-		if tmpl.Metadata.Name != strings.ToLower(kind) {
-			t.Errorf("%s: template named %q, Gatekeeper needs the lowercase kind %q", r.ID, tmpl.Metadata.Name, strings.ToLower(kind))
+		if len(src) != len(lib) || !reflect.DeepEqual(changed, []string{"package " + RulePackage(r.ID)}) {
+			t.Errorf("%s: the template's lib is not the rule's source in package %s: changed %q", r.ID, RulePackage(r.ID), changed)
 		}
-		a := tmpl.Metadata.Annotations
-		if a[RuleIDAnnotation] != r.ID || a["metadata.gatekeeper.sh/version"] != r.Version || a["metadata.gatekeeper.sh/title"] != r.Title || a["description"] != r.Description {
-			t.Errorf("%s: annotations %v", r.ID, a)
+		row := ruleEntry{Module: strings.ReplaceAll(r.ID, "-", "_"), Kinds: r.Kinds, Severity: string(r.Severity), Remediation: strings.TrimSpace(r.Remediation)}
+		if got := table[r.ID]; !reflect.DeepEqual(got, row) {
+			t.Errorf("%s: the template's row %+v, want %+v", r.ID, got, row)
 		}
-		code := tmpl.Spec.Targets[0].Code[0]
-		if !strings.HasPrefix(code.Source.Rego, set.Sources[r.File]) || !strings.Contains(code.Source.Rego, "violation contains") {
-			t.Errorf("%s: the template's Rego is not the rule's source with a violation rule", r.ID)
-		}
-		if !strings.Contains(code.Source.Rego, fmt.Sprintf(`{"rule": %q, "severity": %q, "remediation": `, r.ID, r.Severity)) {
-			t.Errorf("%s: the violations' details do not name the rule, its severity and its fix", r.ID)
-		}
-		if tmpl.Metadata.Labels[PartOfLabel] != "prodready" {
-			t.Errorf("%s: template labels %v", r.ID, tmpl.Metadata.Labels)
-		}
-		var props map[string]schema
-		if v := tmpl.Spec.CRD.Spec.Validation; v != nil {
-			props = v.OpenAPIV3Schema.Properties
-		}
-		if len(props) != len(r.Parameters) {
-			t.Errorf("%s: schema has %d properties, the rule %d parameters", r.ID, len(props), len(r.Parameters))
+		props := ruleSchemas[r.ID].Properties
+		if ruleSchemas[r.ID].Type != "object" || len(props) != len(r.Parameters) {
+			t.Errorf("%s: schema %+v, the rule has %d parameters", r.ID, ruleSchemas[r.ID], len(r.Parameters))
 		}
 		for _, p := range r.Parameters {
 			if s := props[p.Name]; s.Type != p.Type || (p.Type == "array") != (s.Items != nil) {
@@ -194,10 +271,13 @@ func TestTemplatesAndConstraints(t *testing.T) {
 			}
 		}
 
-		var c constraintDoc
-		decode(t, files["constraints/"+r.ID+".yaml"], &c)
-		if c.Kind != kind || c.APIVersion != ConstraintAPIVersion || c.Metadata.Name != r.ID {
-			t.Errorf("%s: constraint %s %s/%s, want kind %s named after the rule", r.ID, c.APIVersion, c.Kind, c.Metadata.Name, kind)
+		c, ok := constraints[r.ID]
+		if !ok {
+			t.Errorf("%s: no constraint enforces it", r.ID)
+			continue
+		}
+		if c.Kind != Kind || c.APIVersion != ConstraintAPIVersion {
+			t.Errorf("%s: constraint %s %s/%s", r.ID, c.APIVersion, c.Kind, c.Metadata.Name)
 		}
 		webhook := r.Severity.Enforcement()
 		if crossObject[r.ID] {
@@ -205,31 +285,54 @@ func TestTemplatesAndConstraints(t *testing.T) {
 		}
 		want := map[string]string{WebhookPoint: webhook, AuditPoint: r.Severity.Enforcement(), GatorPoint: r.Severity.Enforcement()}
 		if got := actions(c.Spec); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s (%s, cross-object %v): actions %v, want %v", r.ID, r.Severity, crossObject[r.ID], got, want)
+			t.Errorf("%s (%s, cross-object %v): %s's actions %v, want %v", r.ID, r.Severity, crossObject[r.ID], c.Metadata.Name, got, want)
 		}
-		if c.Spec.Match == nil || !reflect.DeepEqual(c.Spec.Match.Kinds, []kindMatch{{APIGroups: []string{"*"}, Kinds: r.Kinds}}) {
-			t.Errorf("%s: match %+v, want the rule's kinds %v", r.ID, c.Spec.Match, r.Kinds)
+		if c.Spec.Match == nil || len(c.Spec.Match.Kinds) != 1 || !isSubset(r.Kinds, c.Spec.Match.Kinds[0].Kinds) {
+			t.Errorf("%s: %s matches %+v, not the rule's kinds %v", r.ID, c.Metadata.Name, c.Spec.Match, r.Kinds)
 		}
 		defaults, _ := json.Marshal(r.Defaults())
-		params, _ := json.Marshal(c.Spec.Parameters)
-		if len(r.Parameters) > 0 && !bytes.Equal(params, defaults) {
+		params, _ := json.Marshal(c.Spec.Parameters[RulesParameter].(map[string]any)[r.ID])
+		if !bytes.Equal(params, defaults) {
 			t.Errorf("%s: parameters %s, want the defaults %s", r.ID, params, defaults)
 		}
 	}
 }
 
-// A rule that reads no other object carries only the libs it imports, and
-// the exemption lib (with its own) that the violation rule calls.
+func isSubset(small, big []string) bool {
+	return !slices.ContainsFunc(small, func(s string) bool { return !slices.Contains(big, s) })
+}
+
+// The template compiles as it is, and carries no lib module nothing refers to.
 func TestTemplateCarriesTheLibsItImports(t *testing.T) {
 	var tmpl templateDoc
-	decode(t, build(t, policy.Baseline)["templates/memory-request-missing.yaml"], &tmpl)
-	var packages []string
-	for _, lib := range tmpl.Spec.Targets[0].Code[0].Source.Libs {
-		packages = append(packages, regexp.MustCompile(`(?m)^package (\S+)`).FindStringSubmatch(lib)[1])
+	decode(t, build(t, policy.Baseline)[templateFile], &tmpl)
+	src := tmpl.Spec.Targets[0].Code[0].Source
+	modules := map[string]*ast.Module{}
+	for i, text := range append([]string{src.Rego}, src.Libs...) {
+		m, err := ast.ParseModuleWithOpts(fmt.Sprint(i), text, ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		modules[fmt.Sprint(i)] = m
 	}
-	want := []string{"lib.prodready.exemption", "lib.prodready.quantity", "lib.prodready.resources", "lib.prodready.review", "lib.prodready.selector", "lib.prodready.workload"}
-	if !reflect.DeepEqual(packages, want) {
-		t.Errorf("libs %v, want %v", packages, want)
+	c := ast.NewCompiler().WithStrict(true)
+	if c.Compile(modules); c.Failed() {
+		t.Fatalf("the template does not compile: %v", c.Errors)
+	}
+	for name, m := range modules {
+		pkg := m.Package.Path.String()
+		if name == "0" || strings.HasPrefix(pkg, "data."+RulePackage("")) {
+			continue
+		}
+		used := false
+		for other, o := range modules {
+			for _, imp := range o.Imports {
+				used = used || (other != name && strings.HasPrefix(pkg, imp.Path.String()))
+			}
+		}
+		if !used {
+			t.Errorf("the template carries %s, which no module imports", pkg)
+		}
 	}
 }
 
@@ -321,7 +424,7 @@ func TestGatorVerify(t *testing.T) {
 	t.Logf("gator verify on %d suites: %v", len(enginetest.Builtin(t).Rules), time.Since(start).Round(time.Millisecond))
 }
 
-// The SyncSet syncs what every template declares it needs.
+// The SyncSet syncs what the template declares it needs.
 func TestGatorSyncTest(t *testing.T) {
 	gator := enginetest.Binary(t, "gator")
 	dir := write(t, build(t, policy.Baseline))
@@ -348,8 +451,7 @@ func TestAdmissionActionFromTheConfiguration(t *testing.T) {
 		"readiness-probe-missing": {WebhookPoint: "dryrun", AuditPoint: "deny", GatorPoint: "deny"},
 		"pdb-blocks-drain":        {WebhookPoint: "warn", AuditPoint: "deny", GatorPoint: "deny"},
 	} {
-		var c constraintDoc
-		decode(t, files["constraints/"+id+".yaml"], &c)
+		c := enforcedBy(t, files)[id]
 		if got := actions(c.Spec); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: actions %v, want %v", id, got, want)
 		}
@@ -380,33 +482,31 @@ func TestOlderGatekeeperBuilds(t *testing.T) {
 				t.Fatal(err)
 			}
 			scoped := v == "3.18"
+			var tmpl templateDoc
+			decode(t, files[templateFile], &tmpl)
+			target := tmpl.Spec.Targets[0]
+			if len(target.Code) > 0 || target.Rego == "" {
+				t.Fatalf("want the Rego in rego:, got %+v", target)
+			}
+			modules := map[string]string{"template.rego": target.Rego}
+			for i, lib := range target.Libs {
+				modules[fmt.Sprintf("lib%d.rego", i)] = lib
+			}
+			// Rego v0 as OPA v0.60 parses it, with v0.60's builtins.
+			parsed := map[string]*ast.Module{}
+			for name, src := range modules {
+				m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{RegoVersion: ast.RegoV0, Capabilities: caps})
+				if err != nil {
+					t.Fatalf("%s does not parse as Rego v0: %v", name, err)
+				}
+				parsed[name] = m
+			}
+			c := ast.NewCompiler().WithCapabilities(caps)
+			if c.Compile(parsed); c.Failed() {
+				t.Errorf("the template does not compile with OPA %s's builtins: %v", oldestOPA, c.Errors)
+			}
+			constraints := enforcedBy(t, files)
 			for _, r := range eng.Rules() {
-				var tmpl templateDoc
-				decode(t, files["templates/"+r.ID+".yaml"], &tmpl)
-				target := tmpl.Spec.Targets[0]
-				if len(target.Code) > 0 || target.Rego == "" {
-					t.Fatalf("%s: want the Rego in rego:, got %+v", r.ID, target)
-				}
-				modules := map[string]string{"template.rego": target.Rego}
-				for i, lib := range target.Libs {
-					modules[fmt.Sprintf("lib%d.rego", i)] = lib
-				}
-				// Rego v0 as OPA v0.60 parses it, with v0.60's builtins.
-				parsed := map[string]*ast.Module{}
-				for name, src := range modules {
-					m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{RegoVersion: ast.RegoV0, Capabilities: caps})
-					if err != nil {
-						t.Fatalf("%s: %s does not parse as Rego v0: %v", r.ID, name, err)
-					}
-					parsed[name] = m
-				}
-				c := ast.NewCompiler().WithCapabilities(caps)
-				if c.Compile(parsed); c.Failed() {
-					t.Errorf("%s: does not compile with OPA %s's builtins: %v", r.ID, oldestOPA, c.Errors)
-				}
-
-				var con constraintDoc
-				decode(t, files["constraints/"+r.ID+".yaml"], &con)
 				severity := r.Severity.Enforcement()
 				want := map[string]string{WebhookPoint: severity, AuditPoint: severity, GatorPoint: severity}
 				if crossObject[r.ID] {
@@ -415,7 +515,7 @@ func TestOlderGatekeeperBuilds(t *testing.T) {
 						want = map[string]string{WebhookPoint: "warn", AuditPoint: "warn", GatorPoint: "warn"}
 					}
 				}
-				if got := actions(con.Spec); !reflect.DeepEqual(got, want) {
+				if got := actions(constraints[r.ID].Spec); !reflect.DeepEqual(got, want) {
 					t.Errorf("%s: actions %v, want %v", r.ID, got, want)
 				}
 			}
