@@ -3,11 +3,16 @@ GO    ?= go
 BIN   := bin/prodready
 PKGS  := ./...
 TOOLS := $(CURDIR)/.tools/bin
+# The Go modules make test vets and tests: the library, the CLI and the
+# renderer of charts and overlays. The CLI and render are modules of their
+# own so that a program importing the engine builds neither Helm nor
+# kustomize (nor the client-go Helm brings).
+MODULES := . cmd/prodready render
 
 .PHONY: build demo test examples admission admission-bench race fuzz lint bench docs api bundles tools clean
 
 build:
-	$(GO) build -o $(BIN) ./cmd/prodready
+	cd cmd/prodready && $(GO) build -o $(CURDIR)/$(BIN) .
 
 # demo builds prodready and checks a shipped manifest that breaks a few rules.
 # prodready exits 1 on failing findings; that is the point of the demo.
@@ -20,7 +25,10 @@ demo: build
 # bundles run by the real opa, conftest and gator (installed by make tools),
 # which must then be there: a missing engine fails instead of skipping.
 test: lint tools
-	PRODREADY_REQUIRE_ENGINES=1 PRODREADY_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 $(PKGS)
+	@for m in $(MODULES); do \
+		echo "go test ./... in $$m"; \
+		(cd $$m && PRODREADY_REQUIRE_ENGINES=1 PRODREADY_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 $(PKGS)) || exit 1; \
+	done
 	@$(MAKE) --no-print-directory examples
 	@$(MAKE) --no-print-directory admission
 	@$(MAKE) --no-print-directory race
@@ -66,7 +74,7 @@ tools:
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
-	$(GO) vet $(PKGS)
+	@for m in $(MODULES); do (cd $$m && $(GO) vet $(PKGS)) || exit 1; done
 
 # docs regenerates docs/rules/<id>.md from the rules' METADATA and examples,
 # and docs/config.schema.json from the catalogue; make test fails when they

@@ -28,10 +28,18 @@ func newCheck(stdin io.Reader) *cobra.Command {
 	var maxDepth, maxValues int
 	var showExempted, auditExemptions, quiet bool
 	var configs configFlags
+	var renders renderFlags
 	cmd := &cobra.Command{
 		Use:   "check [PATH...|-]",
-		Short: "Check manifests in files, directories (recursively) or stdin (-)",
+		Short: "Check manifests in files, directories (recursively), Helm charts, kustomize overlays or stdin (-)",
+		Long: `Check manifests in files, directories (recursively), Helm charts, kustomize overlays or
+standard input (-). A directory with Chart.yaml (or a .tgz chart archive) is rendered as
+helm template renders it, one with kustomization.yaml as kustomize build builds it, and
+findings name the template or resource file they come from; --no-render reads them as
+plain files.`,
 		Example: `  prodready check deploy/
+  prodready check charts/web -f prod-values.yaml --set replicaCount=3
+  prodready check overlays/production
   helm template my-chart | prodready check -
   prodready check --output json --fail-on medium k8s/*.yaml
   prodready check --output sarif deploy/ > prodready.sarif   # for code scanning
@@ -73,7 +81,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 			defer stop()
 			// Rules run while the input is read; only the objects that
 			// cross-object rules need are kept until the end.
-			limits.Stdin, limits.Progress = stdin, prog.loaded
+			limits.Stdin, limits.Progress, limits.Renderer = stdin, prog.loaded, renders.renderer()
 			c, err := checkWhileCompiling(ctx, args, limits, func() (*engine.Engine, error) {
 				opts := []engine.Option{engine.WithPolicies(set), engine.WithConfig(cfg), engine.WithProfile(prof), engine.WithTimeout(ruleTimeout),
 					engine.WithProgress(func(done, total int) { prog.evaluated(done, total) })}
@@ -120,6 +128,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 	f.BoolVar(&auditExemptions, "audit-exemptions", false, "also audit the exemptions: list the ones that matched no finding, expired ones and ones without a reason or with a bad date (JSON: \"audit\"), and exit 1 when there are any")
 	policies.register(cmd)
 	configs.register(cmd)
+	renders.register(cmd)
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -66,6 +67,9 @@ type Options struct {
 	// far each time one is handed to decoding, from the goroutine that
 	// called Load: keep it cheap (the CLI stores the count for a ticker).
 	Progress func(docs int)
+	// Renderer, when set, renders the charts and overlays among the paths
+	// and those a walk meets, whose files are then not read as manifests.
+	Renderer Renderer
 }
 
 // Load reads files, directories and "-" (standard input). Directories are
@@ -134,16 +138,12 @@ func read(ctx context.Context, paths []string, opts Options, visit func(r *Resul
 	if opts.Stdin == nil {
 		opts.Stdin = os.Stdin
 	}
-	inputs, errs := collect(ctx, paths)
+	inputs, errs := collect(ctx, paths, opts.Renderer)
 
 	// Decoding is where the time goes, and a few big files often hold most
 	// of it (an install.yaml full of CRDs), so the work is shared out by
 	// document, not by file: this goroutine reads and splits the files in
 	// order, and the workers parse the documents.
-	type job struct {
-		file string
-		c    chunk
-	}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range opts.Workers {
@@ -162,22 +162,41 @@ feed:
 		if ctx.Err() != nil {
 			break
 		}
-		data, err := readInput(in, opts)
-		if ctx.Err() != nil {
-			break // the read may be cut short
+		var todo []job
+		if in.render {
+			docs, err := opts.Renderer.Render(ctx, in.name)
+			if ctx.Err() != nil {
+				break
+			}
+			if err != nil {
+				visit(&Result{Errors: []*Error{renderError(in.name, err)}})
+				continue
+			}
+			todo = renderedChunks(docs)
+		} else {
+			data, err := readInput(in, opts)
+			if ctx.Err() != nil {
+				break // the read may be cut short
+			}
+			if err == nil && in.stdin && len(bytes.TrimSpace(data)) == 0 {
+				err = ErrEmptyStdin
+			}
+			if err != nil {
+				visit(&Result{Errors: []*Error{{File: in.name, Err: err}}})
+				continue
+			}
+			chunks, r := splitFile(in.name, data, strings.EqualFold(filepath.Ext(in.name), ".json"))
+			if r != nil {
+				visit(r)
+				continue
+			}
+			for _, c := range chunks {
+				todo = append(todo, job{in.name, c})
+			}
 		}
-		if err != nil {
-			visit(&Result{Errors: []*Error{{File: in.name, Err: err}}})
-			continue
-		}
-		chunks, r := splitFile(in.name, data, strings.EqualFold(filepath.Ext(in.name), ".json"))
-		if r != nil {
-			visit(r)
-			continue
-		}
-		for _, c := range chunks {
+		for _, j := range todo {
 			select {
-			case jobs <- job{in.name, c}:
+			case jobs <- j:
 			case <-ctx.Done():
 				break feed
 			}
@@ -192,15 +211,22 @@ feed:
 	return errs
 }
 
-// input is a file to read, or standard input.
+// job is one document to decode, named by its file.
+type job struct {
+	file string
+	c    chunk
+}
+
+// input is a file to read, standard input, or a chart or overlay to render.
 type input struct {
-	name  string // as given or found; StdinName for "-"
-	stdin bool
+	name   string // as given or found; StdinName for "-"
+	stdin  bool
+	render bool
 }
 
 // collect turns the paths into the list of inputs to read, in path order,
 // with an Error for each path that cannot be used.
-func collect(ctx context.Context, paths []string) ([]input, []*Error) {
+func collect(ctx context.Context, paths []string, renderer Renderer) ([]input, []*Error) {
 	var inputs []input
 	var errs []*Error
 	seen := map[string]bool{}
@@ -224,14 +250,16 @@ func collect(ctx context.Context, paths []string) ([]input, []*Error) {
 		switch {
 		case err != nil:
 			errs = append(errs, &Error{File: p, Err: unwrapPath(err)})
+		case renderer != nil && renderer.Renders(p):
+			add(input{name: p, render: true})
 		case info.IsDir():
-			found, walkErrs := walk(ctx, p)
+			found, walkErrs := walk(ctx, p, renderer)
 			errs = append(errs, walkErrs...)
 			if len(found) == 0 && len(walkErrs) == 0 && ctx.Err() == nil {
 				errs = append(errs, &Error{File: p, Err: ErrNoManifests})
 			}
 			for _, f := range found {
-				add(input{name: f})
+				add(f)
 			}
 		default:
 			add(input{name: p})
@@ -241,9 +269,10 @@ func collect(ctx context.Context, paths []string) ([]input, []*Error) {
 	return inputs, errs
 }
 
-// walk finds the manifest files under dir.
-func walk(ctx context.Context, dir string) ([]string, []*Error) {
-	var files []string
+// walk finds the manifest files under dir, and the charts and overlays
+// renderer renders, whose files it does not read.
+func walk(ctx context.Context, dir string, renderer Renderer) ([]input, []*Error) {
+	var files []input
 	var errs []*Error
 	root := dir
 	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
@@ -263,6 +292,10 @@ func walk(ctx context.Context, dir string) ([]string, []*Error) {
 			if p != root && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir // .git, .github, .terraform and the like
 			}
+			if renderer != nil && renderer.Renders(p) {
+				files = append(files, input{name: p, render: true})
+				return filepath.SkipDir
+			}
 			return nil
 		}
 		// Hidden files (.prodready.yaml, .pre-commit-config.yaml) are tool
@@ -277,7 +310,7 @@ func walk(ctx context.Context, dir string) ([]string, []*Error) {
 				return nil
 			}
 		}
-		files = append(files, p)
+		files = append(files, input{name: p})
 		return nil
 	})
 	return files, errs

@@ -105,6 +105,12 @@ var (
 	// ErrTooManyValues is a document too large to parse in bounded memory.
 	ErrTooManyValues = errors.New("document too large")
 	ErrNoManifests   = errors.New("no manifests under this directory (looked for .yaml, .yml, .json)")
+	// ErrTemplate is a document that does not parse and holds {{ }}: a
+	// Helm template read as a manifest.
+	ErrTemplate = errors.New("a Helm template, not a manifest (check the chart's directory, which renders it, or render it: helm template NAME CHART | prodready check -)")
+	// ErrEmptyStdin is standard input with nothing on it, which is what a
+	// failed command before the pipe leaves.
+	ErrEmptyStdin = errors.New("standard input is empty: did the command before the pipe fail? With set -o pipefail its failure fails the pipeline")
 )
 
 // Result is everything read from the input, in a deterministic order: by
@@ -179,7 +185,9 @@ func (r *Result) parseDocument(file string, c chunk, limit limits) {
 		}
 	}()
 
-	c.yamlLines = yamlLineTable(c.data)
+	if c.yamlLines == nil { // a rendered document brings its own
+		c.yamlLines = yamlLineTable(c.data)
+	}
 	if n := estimateValues(c.data); n > limit.values {
 		r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: c.line,
 			Err: fmt.Errorf("%w: about %d values (lines and commas), over the limit of %d", ErrTooManyValues, n, limit.values)})
@@ -188,10 +196,13 @@ func (r *Result) parseDocument(file string, c chunk, limit limits) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(c.data, &root); err != nil {
 		line, err := syntaxError(c, err)
-		if strings.Contains(err.Error(), "exceeded max depth of") {
+		switch {
+		case strings.Contains(err.Error(), "exceeded max depth of"):
 			// The parser stops at its own limit, before the tree that
 			// maxDepth is checked on is built: still the same error.
 			err = fmt.Errorf("%w: nested more than %d levels deep", ErrTooDeep, min(limit.depth, parserMaxDepth))
+		default:
+			err = templateHint(c, err)
 		}
 		r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: line, Err: err})
 		return
@@ -241,7 +252,16 @@ func (r *Result) addConvError(file string, c chunk, err error) {
 	if errors.As(err, &ne) {
 		line, err = ne.line, ne.err
 	}
-	r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: line, Err: err})
+	r.Errors = append(r.Errors, &Error{File: file, Doc: c.doc, Line: line, Err: templateHint(c, err)})
+}
+
+// templateHint says, of a document that could not be read and holds
+// {{ }}, that it is a Helm template.
+func templateHint(c chunk, err error) error {
+	if bytes.Contains(c.data, []byte("{{")) {
+		return fmt.Errorf("%w: %w", ErrTemplate, err)
+	}
+	return err
 }
 
 // addObject adds the mapping m, parsed from node n, as an Object, expands it
@@ -254,6 +274,9 @@ func (r *Result) addObject(file string, doc, line int, conv *converter, n *yaml.
 		return
 	case reason != "":
 		r.Skipped = append(r.Skipped, Skipped{File: file, Doc: doc, Line: line, Reason: reason})
+		return
+	case strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/"):
+		r.Skipped = append(r.Skipped, Skipped{File: file, Doc: doc, Line: line, Reason: "a kustomize " + kind + ", not an object: check its directory, which builds it"})
 		return
 	}
 	if items, ok := field(m, "items").(*ast.Array); ok && strings.HasSuffix(kind, "List") {

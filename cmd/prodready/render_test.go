@@ -1,0 +1,60 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A chart and an overlay among the paths are rendered, and each finding
+// names the template or resource file a person edits, at the object's line
+// there.
+func TestCheckRendersChartsAndOverlays(t *testing.T) {
+	rep, res := checkJSON(t, "", "render/testdata/web", "render/testdata/overlay/prod", "--set", "replicas=4")
+	if res.code != 1 || rep.Summary.Errors != 0 {
+		t.Fatalf("exit %d, %d errors: %s", res.code, rep.Summary.Errors, res.stderr)
+	}
+	where := map[string]string{}
+	for _, f := range rep.Findings {
+		where[f.Object.Kind+"/"+f.Object.Name] = f.File + ":" + strconv.Itoa(f.ObjectLine)
+	}
+	for obj, want := range map[string]string{
+		"Deployment/release-name-web": "render/testdata/web/templates/deployment.yaml:2",
+		"Job/release-name-migrate":    "render/testdata/web/templates/migrate.yaml:2",
+		"Deployment/prod-api":         "render/testdata/overlay/base/deployment.yaml:1",
+	} {
+		if where[obj] != want {
+			t.Errorf("%s reported at %q, want %s", obj, where[obj], want)
+		}
+	}
+	if !pairs(rep, "")["pdb-missing Deployment/release-name-web"] {
+		t.Error("--set replicas=4 did not reach the chart: no pdb-missing on its Deployment")
+	}
+	// --no-render reads the templates as files: each an input error that
+	// says it is a template.
+	res = prodready(t, "", "check", "--no-render", "render/testdata/web")
+	if res.code != 2 || !strings.Contains(res.stderr+res.stdout, "a Helm template, not a manifest") {
+		t.Errorf("--no-render: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+// A chart that fails to render is an input error at its template's line;
+// the other inputs are still checked.
+func TestCheckChartThatFails(t *testing.T) {
+	rep, res := checkJSON(t, "", "render/testdata/broken", "examples/demo")
+	if res.code != 2 || len(rep.Errors) != 1 || rep.Errors[0].File != "render/testdata/broken/templates/configmap.yaml" || !strings.Contains(rep.Errors[0].Message, "region is required") {
+		t.Errorf("exit %d, errors %+v", res.code, rep.Errors)
+	}
+	if rep.Summary.Findings == 0 {
+		t.Error("examples/demo was not checked")
+	}
+}
+
+// helm template ... | prodready check - with a failed helm leaves nothing
+// on stdin: an input error, not a clean pass.
+func TestCheckEmptyStdin(t *testing.T) {
+	res := prodready(t, "", "check", "-")
+	if out := res.stdout + res.stderr; res.code != 2 || !strings.Contains(out, "standard input is empty") || !strings.Contains(out, "pipefail") {
+		t.Errorf("exit %d: %s%s", res.code, res.stdout, res.stderr)
+	}
+}

@@ -1,0 +1,141 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/prodready/prodready/pkg/manifest"
+)
+
+// The annotations kustomize's build metadata adds: where a resource was
+// read, and the transformers (patches) that changed it.
+const (
+	originAnnotation         = "config.kubernetes.io/origin"
+	transformationAnnotation = "alpha.config.kubernetes.io/transformations"
+)
+
+// RenderOverlay builds the overlay in dir as `kustomize build` does, and
+// names each object by the file it was read from (kustomize's origin
+// annotations, which are then removed). Remote bases and resources are
+// refused: nothing is fetched.
+func RenderOverlay(ctx context.Context, dir string) ([]manifest.Rendered, error) {
+	if err := refuseRemote(dir, map[string]bool{}); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	// A kustomization around the overlay asks for the build metadata
+	// without touching the overlay's own files.
+	wrapper, err := os.MkdirTemp("", "prodready-kustomize-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(wrapper)
+	// kustomize takes a relative path to a directory outside the root
+	// (../base), not an absolute one.
+	target, err := filepath.Rel(wrapper, abs)
+	if err != nil {
+		return nil, err
+	}
+	k := fmt.Sprintf("resources:\n- %q\nbuildMetadata: [%s, %s]\n", target, types.OriginAnnotations, types.TransformerAnnotations)
+	if err := os.WriteFile(filepath.Join(wrapper, "kustomization.yaml"), []byte(k), 0o600); err != nil {
+		return nil, err
+	}
+	opts := krusty.MakeDefaultOptions()
+	resMap, err := krusty.MakeKustomizer(opts).Run(filesys.MakeFsOnDisk(), wrapper)
+	if err != nil {
+		return nil, &manifest.Error{File: dir, Err: fmt.Errorf("building the overlay: %s", strings.ReplaceAll(err.Error(), wrapper+"/", ""))}
+	}
+	var docs []manifest.Rendered
+	for _, res := range resMap.Resources() {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		ann := res.GetAnnotations()
+		file := dir
+		if p := originPath(ann[originAnnotation]); p != "" {
+			file = filepath.Join(wrapper, p)
+			if rel, err := filepath.Rel(abs, file); err == nil {
+				file = filepath.Join(dir, rel)
+			}
+		}
+		delete(ann, originAnnotation)
+		delete(ann, transformationAnnotation)
+		if err := res.SetAnnotations(ann); err != nil {
+			return nil, err
+		}
+		data, err := res.AsYAML()
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, manifest.Rendered{File: file, Line: objectLine(file, res.OrgId().Kind, res.OrgId().Name, 0), Data: data})
+	}
+	return docs, nil
+}
+
+// originPath is the path of an origin annotation's value.
+func originPath(origin string) string {
+	var o struct {
+		Path string `yaml:"path"`
+	}
+	if yaml.Unmarshal([]byte(origin), &o) != nil {
+		return ""
+	}
+	return o.Path
+}
+
+// remote are references kustomize would fetch: URLs and git repositories.
+var remote = regexp.MustCompile(`^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=|\.git(?:$|[/?])`)
+
+// refuseRemote fails on the first remote base, component or resource of
+// the kustomization in dir or of the local ones it builds on.
+func refuseRemote(dir string, seen map[string]bool) error {
+	if seen[dir] {
+		return nil
+	}
+	seen[dir] = true
+	var file string
+	for _, name := range kustomizationNames {
+		if isFile(filepath.Join(dir, name)) {
+			file = filepath.Join(dir, name)
+			break
+		}
+	}
+	if file == "" {
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return &manifest.Error{File: file, Err: err}
+	}
+	var k struct {
+		Resources  []string `yaml:"resources"`
+		Bases      []string `yaml:"bases"`
+		Components []string `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(data, &k); err != nil {
+		return &manifest.Error{File: file, Err: err}
+	}
+	for _, ref := range append(append(k.Resources, k.Bases...), k.Components...) {
+		if remote.MatchString(ref) {
+			return &manifest.Error{File: file, Err: fmt.Errorf("remote base %q: prodready fetches nothing; vendor it, or run kustomize build yourself and pipe it to prodready check -", ref)}
+		}
+		if sub := filepath.Join(dir, ref); Detect(sub) == Overlay {
+			if err := refuseRemote(sub, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

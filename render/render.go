@@ -1,0 +1,84 @@
+// Package render turns Helm charts and kustomize overlays into the
+// manifests they stand for, with Helm's Go SDK and kustomize's API, as
+// `helm template` and `kustomize build` do, and names for each object the
+// file a person edits: the chart's template, the overlay's resource.
+//
+// It is a Go module of its own: Helm brings client-go, which a program that
+// only evaluates manifests with prodready's engine should not build.
+// Renderer plugs it into manifest.Load (manifest.Options.Renderer) and so
+// into engine.Check and the CLI.
+package render
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/prodready/prodready/pkg/manifest"
+)
+
+// Kind is what a path holds for rendering.
+type Kind int
+
+// The kinds of path Detect tells apart.
+const (
+	None    Kind = iota
+	Chart        // a Helm chart: a directory with Chart.yaml, or a chart archive
+	Overlay      // a kustomize overlay: a directory with a kustomization file
+)
+
+// kustomizationNames are the files that make a directory a kustomization,
+// as kustomize looks for them.
+var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// Detect says what path is: a chart (a directory holding Chart.yaml, or a
+// .tgz archive), an overlay (a directory holding a kustomization file), or
+// neither.
+func Detect(path string) Kind {
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return None
+	case !info.IsDir():
+		if strings.HasSuffix(path, ".tgz") || strings.HasSuffix(path, ".tar.gz") {
+			return Chart
+		}
+		return None
+	case isFile(filepath.Join(path, "Chart.yaml")):
+		return Chart
+	}
+	for _, name := range kustomizationNames {
+		if isFile(filepath.Join(path, name)) {
+			return Overlay
+		}
+	}
+	return None
+}
+
+func isFile(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// Renderer renders charts with Helm's settings and overlays, for
+// manifest.Options.Renderer.
+type Renderer struct {
+	Helm HelmOptions
+}
+
+var _ manifest.Renderer = Renderer{}
+
+// Renders reports whether path is a chart or an overlay.
+func (r Renderer) Renders(path string) bool { return Detect(path) != None }
+
+// Render renders the chart or overlay at path.
+func (r Renderer) Render(ctx context.Context, path string) ([]manifest.Rendered, error) {
+	switch Detect(path) {
+	case Chart:
+		return RenderChart(ctx, path, r.Helm)
+	case Overlay:
+		return RenderOverlay(ctx, path)
+	}
+	return nil, &manifest.Error{File: path, Err: errNothingToRender}
+}
