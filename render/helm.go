@@ -149,6 +149,7 @@ func bySource(path, name, rendered string) ([]manifest.Rendered, error) {
 		}
 		file := path
 		line := 0
+		var lines []int
 		if source != "" {
 			file = chartFile(path, name, source)
 			var meta struct {
@@ -159,10 +160,10 @@ func bySource(path, name, rendered string) ([]manifest.Rendered, error) {
 			}
 			_ = yaml.Unmarshal([]byte(body), &meta) // a document that does not parse is the check's to report
 			key := file + "\x00" + meta.Kind
-			line = objectLine(file, meta.Kind, meta.Metadata.Name, seen[key])
+			line, lines = place(file, meta.Kind, meta.Metadata.Name, seen[key], []byte(body))
 			seen[key]++
 		}
-		docs = append(docs, manifest.Rendered{File: file, Line: line, Data: []byte(body)})
+		docs = append(docs, manifest.Rendered{File: file, Line: line, Data: []byte(body), Lines: lines})
 	}
 	return docs, nil
 }

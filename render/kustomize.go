@@ -79,7 +79,8 @@ func RenderOverlay(ctx context.Context, dir string) ([]manifest.Rendered, error)
 		if err != nil {
 			return nil, err
 		}
-		docs = append(docs, manifest.Rendered{File: file, Line: objectLine(file, res.OrgId().Kind, res.OrgId().Name, 0), Data: data})
+		line, lines := place(file, res.OrgId().Kind, res.OrgId().Name, 0, data)
+		docs = append(docs, manifest.Rendered{File: file, Line: line, Data: data, Lines: lines})
 	}
 	return docs, nil
 }

@@ -178,3 +178,32 @@ func TestRemoteBasesAreRefused(t *testing.T) {
 		t.Errorf("%v, want an input error naming the kustomization", err)
 	}
 }
+
+// Rendered lines map to the template's lines that write them as they are,
+// in order; lines that come out of expressions map to none.
+func TestAlign(t *testing.T) {
+	d := document{start: 10, lines: strings.Split(`apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  containers:
+    - name: app
+      image: {{ .Values.image }}
+    - name: sidecar
+      image: busybox`, "\n")}
+	rendered := strings.Split(`apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - image: nginx
+    name: app
+  - image: busybox
+    name: sidecar`, "\n")
+	want := []int{10, 11, 12, 0, 14, 15, 0, 16, 19, 18}
+	if got := align(d, rendered); !reflect.DeepEqual(got, want) {
+		t.Errorf("align: %v, want %v", got, want)
+	}
+}

@@ -36,6 +36,7 @@ func stripComments(doc string) string {
 // may not be YAML until rendered).
 type document struct {
 	lines  []string
+	start  int // the line of lines[0]
 	object int // the line the object starts on; 0 when it has none
 }
 
@@ -55,7 +56,7 @@ func documents(file string) []document {
 		if i < len(lines) && !docSeparator.MatchString(lines[i]) {
 			continue
 		}
-		d := document{lines: lines[start:i]}
+		d := document{lines: lines[start:i], start: start + 1}
 		first := 0
 		for j, l := range d.lines {
 			t := strings.TrimSpace(l)
@@ -75,37 +76,101 @@ func documents(file string) []document {
 	return docs
 }
 
-// objectLine is the line where the object of kind and name starts in
-// file: the document that writes that kind and name, else the nth
+// locate finds the document of file the object of kind and name was
+// written in: the one that writes that kind and name, else the nth
 // (0-based) that writes that kind (a template's name is often an
 // expression), else the last of those (a range makes several objects of
-// one), else the file's first object. 0 when the file cannot be read.
-func objectLine(file, kind, name string, n int) int {
+// one), else the file's first object. False when there is none (the file
+// cannot be read, or holds only template actions).
+func locate(file, kind, name string, n int) (document, bool) {
 	named := regexp.MustCompile(`\n  name: ["']?` + regexp.QuoteMeta(name) + `["']?[ \t]*\n`)
-	first, nth := 0, 0
-	for _, d := range documents(file) {
+	var first, nth *document
+	docs := documents(file)
+	for i := range docs {
+		d := &docs[i]
 		if d.object == 0 {
 			continue // only template actions or comments: no object of its own
 		}
-		first = cmpOr0(first, d.object)
+		if first == nil {
+			first = d
+		}
 		text := "\n" + strings.Join(d.lines, "\n") + "\n"
 		if !strings.Contains(text, "\nkind: "+kind+"\n") {
 			continue
 		}
 		if named.MatchString(text) {
-			return d.object
+			return *d, true
 		}
 		if n >= 0 {
-			nth = d.object
+			nth = d
 		}
 		n--
 	}
-	return cmpOr0(nth, first)
+	switch {
+	case nth != nil:
+		return *nth, true
+	case first != nil:
+		return *first, true
+	}
+	return document{}, false
 }
 
-func cmpOr0(a, b int) int {
-	if a != 0 {
-		return a
+// place is where an object of kind and name rendered as data comes from
+// in file: the line its object starts on, and for each line of data the
+// line of file that writes it as it is (0 for none; see align).
+func place(file, kind, name string, n int, data []byte) (line int, lines []int) {
+	d, ok := locate(file, kind, name, n)
+	if !ok {
+		return 0, nil
 	}
-	return b
+	return d.object, align(d, strings.Split(string(data), "\n"))
+}
+
+// align maps each rendered line to the line of d that writes it: the same
+// text, indentation and a leading "- " aside (kustomize writes sequences
+// its own way). The scan goes on from the last match, so a repeated line
+// ("name: app") maps to its own occurrence; a line not found after it is
+// looked for before it, nearest first, among the lines not yet matched
+// (kustomize sorts a mapping's keys). A line that comes out of an
+// expression ({{ .Values.image }}, an include) matches none and maps to 0,
+// so its fields are reported at the object's line.
+func align(d document, rendered []string) []int {
+	out := make([]int, len(rendered))
+	used := make([]bool, len(d.lines))
+	next := 0
+	for i, r := range rendered {
+		key := normalize(r)
+		if key == "" {
+			continue
+		}
+		found := -1
+		for j := next; j < len(d.lines) && found < 0; j++ {
+			if !used[j] && normalize(d.lines[j]) == key {
+				found, next = j, j+1
+			}
+		}
+		for j := next - 1; j >= 0 && found < 0; j-- {
+			if !used[j] && normalize(d.lines[j]) == key {
+				found = j
+			}
+		}
+		if found >= 0 {
+			used[found] = true
+			out[i] = d.start + found
+		}
+	}
+	return out
+}
+
+// normalize is a line's text without indentation, a sequence's "- " or
+// trailing blanks; "" for a blank line or a comment.
+func normalize(line string) string {
+	t := strings.TrimSpace(line)
+	for strings.HasPrefix(t, "- ") {
+		t = strings.TrimSpace(t[2:])
+	}
+	if strings.HasPrefix(t, "#") {
+		return ""
+	}
+	return t
 }

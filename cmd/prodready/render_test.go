@@ -27,6 +27,16 @@ func TestCheckRendersChartsAndOverlays(t *testing.T) {
 			t.Errorf("%s reported at %q, want %s", obj, where[obj], want)
 		}
 	}
+	// A field written as it renders is reported at its line in the
+	// template or base: the container's, for a container without resources.
+	for _, f := range rep.Findings {
+		if f.Rule != "memory-request-missing" || f.Object.Kind != "Deployment" {
+			continue
+		}
+		if want := map[string]int{"release-name-web": 15, "prod-api": 14}[f.Object.Name]; f.Line != want {
+			t.Errorf("memory-request-missing on %s at line %d, want %d (its container's, as kustomize writes it: image first)", f.Object.Name, f.Line, want)
+		}
+	}
 	if !pairs(rep, "")["pdb-missing Deployment/release-name-web"] {
 		t.Error("--set replicas=4 did not reach the chart: no pdb-missing on its Deployment")
 	}
