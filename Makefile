@@ -9,7 +9,7 @@ TOOLS := $(CURDIR)/.tools/bin
 # kustomize (nor the client-go Helm brings).
 MODULES := . cmd/prodready render
 
-.PHONY: build demo test examples admission admission-bench race fuzz lint bench docs api bundles tools clean
+.PHONY: build demo test examples admission admission-bench render-bench race fuzz lint bench docs api bundles tools clean
 
 build:
 	cd cmd/prodready && $(GO) build -o $(CURDIR)/$(BIN) .
@@ -109,7 +109,14 @@ bench:
 	@bash scripts/install-tools.sh bench
 	@$(MAKE) --no-print-directory build
 	$(GO) run ./cmd/prodready-bench run -corpus $(CORPUS) -tools $(TOOLS) -prodready $(BIN)
+	@$(MAKE) --no-print-directory render-bench
 	@$(MAKE) --no-print-directory admission-bench
+
+# render-bench times prodready check on charts and overlays where they live
+# against helm template or kustomize build piped to prodready check -
+# (render/, TestRenderCost): at most 1.5x.
+render-bench: build tools
+	cd render && PRODREADY_RENDER_BENCH=1 PRODREADY_BIN=$(CURDIR)/$(BIN) PRODREADY_TOOLS_BIN=$(TOOLS) $(GO) test -run TestRenderCost -count=1 -v .
 
 # admission-bench times one Gatekeeper webhook review through the constraint
 # framework (internal/admission, TestAdmissionLatency): prodready's bundle

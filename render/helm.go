@@ -5,19 +5,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	"helm.sh/helm/v4/pkg/action"
-	"helm.sh/helm/v4/pkg/chart"
 	"helm.sh/helm/v4/pkg/chart/common"
-	"helm.sh/helm/v4/pkg/chart/loader"
-	"helm.sh/helm/v4/pkg/cli/values"
-	"helm.sh/helm/v4/pkg/getter"
-	release "helm.sh/helm/v4/pkg/release/v1"
+	"helm.sh/helm/v4/pkg/chart/common/util"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/engine"
+	hookrelease "helm.sh/helm/v4/pkg/release/v1"
+	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
+	"helm.sh/helm/v4/pkg/strvals"
 	"sigs.k8s.io/yaml"
 
 	"github.com/prodready/prodready/pkg/manifest"
@@ -47,56 +50,111 @@ type HelmOptions struct {
 // the dependencies in its charts/ directory (an error names a missing
 // one: nothing is downloaded). Values files and --set are read here;
 // values from URLs are refused.
+//
+// It does what Helm's install action does for a client-side dry run
+// (helm template), with Helm's own loader, values, engine and manifest
+// sorter, not the action itself: the action brings Kubernetes clients, a
+// registry client and storage drivers that would double prodready's size
+// and add a third to its start-up.
 func RenderChart(ctx context.Context, path string, opts HelmOptions) ([]manifest.Rendered, error) {
-	inst := action.NewInstall(action.NewConfiguration())
-	inst.DryRunStrategy = action.DryRunClient
-	inst.Replace = true
-	inst.ReleaseName = cmpOr(opts.ReleaseName, "release-name")
-	inst.Namespace = cmpOr(opts.Namespace, "default")
-	inst.APIVersions = common.VersionSet(opts.APIVersions)
+	caps := common.DefaultCapabilities.Copy()
 	if opts.KubeVersion != "" {
 		v, err := common.ParseKubeVersion(opts.KubeVersion)
 		if err != nil {
 			return nil, fmt.Errorf("Kubernetes version %q: %w", opts.KubeVersion, err)
 		}
-		inst.KubeVersion = v
+		caps.KubeVersion = *v
 	}
-	vals, err := (&values.Options{ValueFiles: opts.ValueFiles, Values: opts.Values}).MergeValues(getter.Providers{})
+	caps.APIVersions = append(caps.APIVersions, opts.APIVersions...)
+	vals, err := mergeValues(opts)
 	if err != nil {
-		return nil, fmt.Errorf("values: %w", err)
+		return nil, err
 	}
 	ch, err := loader.Load(path)
 	if err != nil {
 		return nil, &manifest.Error{File: path, Err: fmt.Errorf("loading the chart: %w", err)}
 	}
-	ac, err := chart.NewAccessor(ch)
+	meta := ch.Metadata
+	if meta.Type != "" && meta.Type != "application" {
+		return nil, &manifest.Error{File: path, Err: fmt.Errorf("a %s chart renders nothing on its own", meta.Type)}
+	}
+	if err := checkDependencies(ch); err != nil {
+		return nil, &manifest.Error{File: path, Err: fmt.Errorf("%w: put them in its charts/ directory (helm dependency build %s)", err, path)}
+	}
+	if meta.KubeVersion != "" && !chartutil.IsCompatibleRange(meta.KubeVersion, caps.KubeVersion.String()) {
+		return nil, &manifest.Error{File: path, Err: fmt.Errorf("the chart requires kubeVersion %s, not %s (--kube-version)", meta.KubeVersion, caps.KubeVersion.Version)}
+	}
+	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
+		return nil, &manifest.Error{File: path, Err: fmt.Errorf("chart dependencies: %w", err)}
+	}
+	release := common.ReleaseOptions{Name: cmpOr(opts.ReleaseName, "release-name"), Namespace: cmpOr(opts.Namespace, "default"), Revision: 1, IsInstall: true}
+	renderValues, err := util.ToRenderValuesWithSchemaValidation(ch, vals, release, caps, false)
 	if err != nil {
-		return nil, &manifest.Error{File: path, Err: err}
+		return nil, &manifest.Error{File: path, Err: fmt.Errorf("values: %w", err)}
 	}
-	if typ := ac.MetadataAsMap()["Type"]; typ != "" && typ != "application" {
-		return nil, &manifest.Error{File: path, Err: fmt.Errorf("a %s chart renders nothing on its own", typ)}
+	var eng engine.Engine
+	files, err := eng.RenderWithContext(ctx, ch, renderValues)
+	if err != nil {
+		return nil, templateError(path, ch.Name(), err)
 	}
-	if deps := ac.MetaDependencies(); len(deps) > 0 {
-		if err := action.CheckDependencies(ch, deps); err != nil {
-			return nil, &manifest.Error{File: path, Err: fmt.Errorf("%w: put the dependencies in its charts/ directory (helm dependency build %s)", err, path)}
+	for name := range files {
+		if strings.HasSuffix(name, "NOTES.txt") {
+			delete(files, name)
 		}
 	}
-	rel, err := inst.RunWithContext(ctx, ch, vals)
+	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
 	if err != nil {
-		return nil, templateError(path, ac.Name(), err)
+		return nil, &manifest.Error{File: path, Err: fmt.Errorf("rendering the chart: %w", err)}
 	}
-	r, ok := rel.(*release.Release)
-	if !ok {
-		return nil, fmt.Errorf("helm returned a release of type %T", rel)
+	var out strings.Builder
+	for _, m := range manifests {
+		fmt.Fprintf(&out, "---\n# Source: %s\n%s\n", m.Name, m.Content)
 	}
-	var out bytes.Buffer
-	out.WriteString(r.Manifest)
-	for _, h := range r.Hooks {
-		if !slices.Contains(h.Events, release.HookTest) {
-			fmt.Fprintf(&out, "\n---\n# Source: %s\n%s\n", h.Path, h.Manifest)
+	for _, h := range hooks {
+		if !slices.Contains(h.Events, hookrelease.HookTest) {
+			fmt.Fprintf(&out, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
 		}
 	}
-	return bySource(path, ac.Name(), out.String())
+	return bySource(path, ch.Name(), out.String())
+}
+
+// mergeValues merges the values files in order, then the --set
+// assignments, as helm's values options do; a file is read from disk, not
+// fetched.
+func mergeValues(opts HelmOptions) (map[string]any, error) {
+	base := map[string]any{}
+	for _, file := range opts.ValueFiles {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("values: %w", err)
+		}
+		vals, err := loader.LoadValues(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("values: %s: %w", file, err)
+		}
+		base = loader.MergeMaps(base, vals)
+	}
+	for _, set := range opts.Values {
+		if err := strvals.ParseInto(set, base); err != nil {
+			return nil, fmt.Errorf("--set %s: %w", set, err)
+		}
+	}
+	return base, nil
+}
+
+// checkDependencies fails on the dependencies Chart.yaml lists that its
+// charts/ directory lacks, naming them, as helm template does.
+func checkDependencies(ch *chart.Chart) error {
+	var missing []string
+	for _, dep := range ch.Metadata.Dependencies {
+		if !slices.ContainsFunc(ch.Dependencies(), func(c *chart.Chart) bool { return c.Name() == dep.Name }) {
+			missing = append(missing, dep.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("found in Chart.yaml, but missing in charts/ directory: %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 func cmpOr(s, def string) string {

@@ -3,7 +3,8 @@
 # pinned versions, into .tools/bin (or $TOOLS_BIN). A tool already there at
 # the pinned version is kept, so repeated runs cost nothing.
 #
-#   bash scripts/install-tools.sh         the engines: opa, conftest, gator (make test)
+#   bash scripts/install-tools.sh         the engines: opa, conftest, gator, and helm and
+#                                         kustomize, against which render/ is compared (make test)
 #   bash scripts/install-tools.sh bench   the engines and the peers make bench compares
 #                                         prodready with: kube-score
 set -euo pipefail
@@ -13,6 +14,8 @@ tools=(
 	"opa       github.com/open-policy-agent/opa@v1.22.2"
 	"conftest  github.com/open-policy-agent/conftest@v0.71.1"
 	"gator     github.com/open-policy-agent/gatekeeper/v3/cmd/gator@v3.23.1"
+	"helm      helm.sh/helm/v4/cmd/helm@v4.3.2"
+	"kustomize sigs.k8s.io/kustomize/kustomize/v5@v5.8.2"
 )
 case "${1:-}" in
 "") ;;

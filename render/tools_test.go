@@ -1,0 +1,102 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/prodready/prodready/internal/enginetest"
+	"github.com/prodready/prodready/pkg/engine"
+	"github.com/prodready/prodready/pkg/manifest"
+)
+
+// subject is a chart or an overlay rendered both here and by the real tool.
+type subject struct {
+	path string
+	helm HelmOptions
+}
+
+// subjects are the charts and overlays compared with helm template and
+// kustomize build: this package's own, and the real ones vendored under
+// the repository's testdata (see their SOURCE.md).
+func subjects(t *testing.T) []subject {
+	t.Helper()
+	out := []subject{{path: "testdata/web"}, {path: "testdata/overlay/prod"}}
+	for _, pattern := range []string{"../testdata/charts/*", "../testdata/overlays/*/overlays/*", "../testdata/overlays/*/*/overlays/*"} {
+		found, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range found {
+			if Detect(p) != None {
+				out = append(out, subject{path: p})
+			}
+		}
+	}
+	return out
+}
+
+// toolOutput is what the real helm template or kustomize build prints for s.
+func toolOutput(t *testing.T, s subject) []byte {
+	t.Helper()
+	var cmd *exec.Cmd
+	switch Detect(s.path) {
+	case Chart:
+		cmd = exec.Command(enginetest.Binary(t, "helm"), "template", "release-name", s.path, "--namespace", "default", "--skip-tests")
+	case Overlay:
+		cmd = exec.Command(enginetest.Binary(t, "kustomize"), "build", s.path)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", cmd, err, stderr.String())
+	}
+	return out
+}
+
+// findings are a check's findings keyed by rule, object and container.
+func findings(t *testing.T, res *engine.Results) map[string]bool {
+	t.Helper()
+	keys := map[string]bool{}
+	for _, f := range res.Findings {
+		keys[fmt.Sprintf("%s %s %s", enginetest.Key(f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name), f.Container, f.Message)] = true
+	}
+	return keys
+}
+
+// TestRenderingEqualsTheTools: checking a chart or an overlay where it
+// lives finds what checking the real helm template's or kustomize build's
+// output from stdin finds, finding for finding, message included; and it
+// reads the same objects.
+func TestRenderingEqualsTheTools(t *testing.T) {
+	ctx := context.Background()
+	eng, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range subjects(t) {
+		t.Run(s.path, func(t *testing.T) {
+			piped := manifest.Parse(manifest.StdinName, toolOutput(t, s))
+			if len(piped.Errors) > 0 {
+				t.Fatalf("the tool's output: %v", piped.Errors)
+			}
+			want, err := eng.Evaluate(ctx, piped.Objects)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := eng.Check(ctx, []string{s.path}, manifest.Options{Renderer: Renderer{Helm: s.helm}})
+			if err != nil {
+				t.Fatalf("rendering: %v", err)
+			}
+			if g, w := len(got.Read.Objects), len(piped.Objects); g != w {
+				t.Errorf("%d objects, the tool's output %d", g, w)
+			}
+			enginetest.Compare(t, "the tool's output", findings(t, want), "the rendering", findings(t, got))
+			t.Logf("%d objects, %d findings", len(got.Read.Objects), len(got.Findings))
+		})
+	}
+}
