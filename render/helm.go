@@ -205,11 +205,9 @@ func bySource(path, name, rendered string) ([]manifest.Rendered, error) {
 		if strings.TrimSpace(stripComments(body)) == "" {
 			continue
 		}
-		file := path
-		line := 0
-		var lines []int
+		doc := manifest.Rendered{File: path, Data: []byte(body)}
 		if source != "" {
-			file = chartFile(path, name, source)
+			file := chartFile(path, name, source)
 			var meta struct {
 				Kind     string `yaml:"kind"`
 				Metadata struct {
@@ -218,10 +216,10 @@ func bySource(path, name, rendered string) ([]manifest.Rendered, error) {
 			}
 			_ = yaml.Unmarshal([]byte(body), &meta) // a document that does not parse is the check's to report
 			key := file + "\x00" + meta.Kind
-			line, lines = place(file, meta.Kind, meta.Metadata.Name, seen[key], []byte(body))
+			doc = place(file, meta.Kind, meta.Metadata.Name, seen[key], []byte(body), nil)
 			seen[key]++
 		}
-		docs = append(docs, manifest.Rendered{File: file, Line: line, Data: []byte(body), Lines: lines})
+		docs = append(docs, doc)
 	}
 	return docs, nil
 }

@@ -57,6 +57,15 @@ func RenderOverlay(ctx context.Context, dir string) ([]manifest.Rendered, error)
 	if err != nil {
 		return nil, &manifest.Error{File: dir, Err: fmt.Errorf("building the overlay: %s", strings.ReplaceAll(err.Error(), wrapper+"/", ""))}
 	}
+	// userPath is a path kustomize gives relative to the wrapper, as the
+	// caller names the overlay's files.
+	userPath := func(p string) string {
+		f := filepath.Join(wrapper, p)
+		if rel, err := filepath.Rel(abs, f); err == nil {
+			return filepath.Join(dir, rel)
+		}
+		return f
+	}
 	var docs []manifest.Rendered
 	for _, res := range resMap.Resources() {
 		if ctx.Err() != nil {
@@ -65,11 +74,9 @@ func RenderOverlay(ctx context.Context, dir string) ([]manifest.Rendered, error)
 		ann := res.GetAnnotations()
 		file := dir
 		if p := originPath(ann[originAnnotation]); p != "" {
-			file = filepath.Join(wrapper, p)
-			if rel, err := filepath.Rel(abs, file); err == nil {
-				file = filepath.Join(dir, rel)
-			}
+			file = userPath(p)
 		}
+		patches := patchesOf(ann[transformationAnnotation], userPath)
 		delete(ann, originAnnotation)
 		delete(ann, transformationAnnotation)
 		if err := res.SetAnnotations(ann); err != nil {
@@ -79,8 +86,7 @@ func RenderOverlay(ctx context.Context, dir string) ([]manifest.Rendered, error)
 		if err != nil {
 			return nil, err
 		}
-		line, lines := place(file, res.OrgId().Kind, res.OrgId().Name, 0, data)
-		docs = append(docs, manifest.Rendered{File: file, Line: line, Data: data, Lines: lines})
+		docs = append(docs, place(file, res.OrgId().Kind, res.OrgId().Name, 0, data, patches))
 	}
 	return docs, nil
 }
@@ -139,4 +145,59 @@ func refuseRemote(dir string, seen map[string]bool) error {
 		}
 	}
 	return nil
+}
+
+// patchesOf reads the patch files of the kustomizations that patched a
+// resource, as its transformations annotation names them (the
+// kustomization, not the patch: each of its patches is a candidate).
+// Inline patches have no file and are left out.
+func patchesOf(transformations string, userPath func(string) string) []patch {
+	var applied []struct {
+		ConfiguredIn string `yaml:"configuredIn"`
+		ConfiguredBy struct {
+			Kind string `yaml:"kind"`
+		} `yaml:"configuredBy"`
+	}
+	if yaml.Unmarshal([]byte(transformations), &applied) != nil {
+		return nil
+	}
+	var out []patch
+	seen := map[string]bool{}
+	for _, a := range applied {
+		if !strings.Contains(a.ConfiguredBy.Kind, "Patch") || seen[a.ConfiguredIn] {
+			continue
+		}
+		seen[a.ConfiguredIn] = true
+		kfile := userPath(a.ConfiguredIn)
+		data, err := os.ReadFile(kfile)
+		if err != nil {
+			continue
+		}
+		var k struct {
+			Patches []struct {
+				Path string `yaml:"path"`
+			} `yaml:"patches"`
+			PatchesJSON6902 []struct {
+				Path string `yaml:"path"`
+			} `yaml:"patchesJson6902"`
+			PatchesStrategicMerge []string `yaml:"patchesStrategicMerge"`
+		}
+		if yaml.Unmarshal(data, &k) != nil {
+			continue
+		}
+		files := k.PatchesStrategicMerge
+		for _, p := range append(k.Patches, k.PatchesJSON6902...) {
+			files = append(files, p.Path)
+		}
+		for _, f := range files {
+			if f == "" || strings.Contains(f, "\n") {
+				continue // an inline patch
+			}
+			name := filepath.Join(filepath.Dir(kfile), f)
+			if p := readPatch(name); p != nil {
+				out = append(out, *p)
+			}
+		}
+	}
+	return out
 }

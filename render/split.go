@@ -4,6 +4,8 @@ import (
 	"os"
 	"regexp"
 	"strings"
+
+	"github.com/prodready/prodready/pkg/manifest"
 )
 
 // docSeparator is a line that starts a YAML document.
@@ -116,14 +118,19 @@ func locate(file, kind, name string, n int) (document, bool) {
 }
 
 // place is where an object of kind and name rendered as data comes from
-// in file: the line its object starts on, and for each line of data the
-// line of file that writes it as it is (0 for none; see align).
-func place(file, kind, name string, n int, data []byte) (line int, lines []int) {
+// in file: the line its object starts on, for each line of data the line
+// of file that writes it as it is (0 for none; see align), and notes on
+// where the others came from (see annotate).
+func place(file, kind, name string, n int, data []byte, patches []patch) manifest.Rendered {
+	r := manifest.Rendered{File: file, Data: data}
 	d, ok := locate(file, kind, name, n)
 	if !ok {
-		return 0, nil
+		return r
 	}
-	return d.object, align(d, strings.Split(string(data), "\n"))
+	rendered := strings.Split(string(data), "\n")
+	r.Line, r.Lines = d.object, align(d, rendered)
+	r.Notes = annotate(d, rendered, r.Lines, patches)
+	return r
 }
 
 // align maps each rendered line to the line of d that writes it: the same
@@ -173,4 +180,72 @@ func normalize(line string) string {
 		return ""
 	}
 	return t
+}
+
+// valuesRef is a reference to a chart's values in a template.
+var valuesRef = regexp.MustCompile(`\.Values\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)`)
+
+// patch is a file of an overlay's patch, as read.
+type patch struct {
+	path  string // as a person names it
+	lines map[string]bool
+}
+
+// annotate says where the rendered lines that d does not write as they
+// are (lines[i] == 0) came from: the chart's values that d's line for the
+// same key reads ("values image.repository, image.tag"), or the patch
+// that writes the line ("the patch overlays/prod/replicas.yaml"). Nil
+// when there is nothing to say.
+func annotate(d document, rendered []string, lines []int, patches []patch) []string {
+	var notes []string
+	for i, r := range rendered {
+		if i < len(lines) && lines[i] != 0 {
+			continue
+		}
+		text := normalize(r)
+		note := ""
+		for _, p := range patches {
+			if text != "" && p.lines[text] {
+				note = "the patch " + p.path
+				break
+			}
+		}
+		if key, _, ok := strings.Cut(text, ":"); ok && note == "" && key != "" {
+			for _, l := range d.lines {
+				t := normalize(l)
+				if strings.HasPrefix(t, key+":") && strings.Contains(t, "{{") {
+					var refs []string
+					for _, m := range valuesRef.FindAllStringSubmatch(t, -1) {
+						refs = append(refs, m[1])
+					}
+					if len(refs) > 0 {
+						note = "values " + strings.Join(refs, ", ")
+						break
+					}
+				}
+			}
+		}
+		if note != "" {
+			if notes == nil {
+				notes = make([]string, len(rendered))
+			}
+			notes[i] = note
+		}
+	}
+	return notes
+}
+
+// readPatch reads a patch file for annotate; nil when it cannot.
+func readPatch(file string) *patch {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	p := &patch{path: file, lines: map[string]bool{}}
+	for _, l := range strings.Split(string(data), "\n") {
+		if t := normalize(l); t != "" && !strings.HasPrefix(t, "apiVersion:") && !strings.HasPrefix(t, "kind:") && !strings.HasPrefix(t, "name:") && t != "metadata:" && t != "spec:" {
+			p.lines[t] = true
+		}
+	}
+	return p
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/prodready/prodready/internal/enginetest"
@@ -24,7 +26,7 @@ type subject struct {
 // the repository's testdata (see their SOURCE.md).
 func subjects(t *testing.T) []subject {
 	t.Helper()
-	out := []subject{{path: "testdata/web"}, {path: "testdata/overlay/prod"}}
+	out := []subject{{path: "testdata/web"}, {path: "testdata/web", helm: HelmOptions{Values: []string{"replicas=1"}}}, {path: "testdata/overlay/prod"}, {path: "testdata/overlay/single"}}
 	for _, pattern := range []string{"../testdata/charts/*", "../testdata/overlays/*/overlays/*", "../testdata/overlays/*/*/overlays/*"} {
 		found, err := filepath.Glob(pattern)
 		if err != nil {
@@ -46,6 +48,9 @@ func toolOutput(t *testing.T, s subject) []byte {
 	switch Detect(s.path) {
 	case Chart:
 		cmd = exec.Command(enginetest.Binary(t, "helm"), "template", "release-name", s.path, "--namespace", "default", "--skip-tests")
+		for _, v := range s.helm.Values {
+			cmd.Args = append(cmd.Args, "--set", v)
+		}
 	case Overlay:
 		cmd = exec.Command(enginetest.Binary(t, "kustomize"), "build", s.path)
 	}
@@ -58,12 +63,17 @@ func toolOutput(t *testing.T, s subject) []byte {
 	return out
 }
 
-// findings are a check's findings keyed by rule, object and container.
+// origin is what a check where a chart or overlay lives adds to a
+// message: where the field's value came from.
+var origin = regexp.MustCompile(` \([^()]*: from (?:values|the patch) [^()]*\)$`)
+
+// findings are a check's findings keyed by rule, object, container and
+// message, less the origin of the value, which only a rendering knows.
 func findings(t *testing.T, res *engine.Results) map[string]bool {
 	t.Helper()
 	keys := map[string]bool{}
 	for _, f := range res.Findings {
-		keys[fmt.Sprintf("%s %s %s", enginetest.Key(f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name), f.Container, f.Message)] = true
+		keys[fmt.Sprintf("%s %s %s", enginetest.Key(f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name), f.Container, origin.ReplaceAllString(f.Message, ""))] = true
 	}
 	return keys
 }
@@ -79,7 +89,7 @@ func TestRenderingEqualsTheTools(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range subjects(t) {
-		t.Run(s.path, func(t *testing.T) {
+		t.Run(strings.Join(append([]string{s.path}, s.helm.Values...), " "), func(t *testing.T) {
 			piped := manifest.Parse(manifest.StdinName, toolOutput(t, s))
 			if len(piped.Errors) > 0 {
 				t.Fatalf("the tool's output: %v", piped.Errors)

@@ -40,6 +40,23 @@ func TestCheckRendersChartsAndOverlays(t *testing.T) {
 	if !pairs(rep, "")["pdb-missing Deployment/release-name-web"] {
 		t.Error("--set replicas=4 did not reach the chart: no pdb-missing on its Deployment")
 	}
+	// A value that comes from the chart's values or the overlay's patch
+	// says so in the message.
+	rep, _ = checkJSON(t, "", "render/testdata/web", "render/testdata/overlay/single", "--set", "replicas=1")
+	for name, want := range map[string]string{
+		"release-name-web": "(spec.replicas: from values replicas)",
+		"api":              "(spec.replicas: from the patch render/testdata/overlay/single/one-replica.yaml)",
+	} {
+		found := ""
+		for _, f := range rep.Findings {
+			if f.Rule == "single-replica" && f.Object.Name == name {
+				found = f.Message
+			}
+		}
+		if !strings.HasSuffix(found, want) {
+			t.Errorf("single-replica on %s: %q, want it to end %q", name, found, want)
+		}
+	}
 	// --no-render reads the templates as files: each an input error that
 	// says it is a template.
 	res = prodready(t, "", "check", "--no-render", "render/testdata/web")

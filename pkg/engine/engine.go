@@ -323,7 +323,10 @@ func (e *Engine) findings(obj *manifest.Object, rs rego.ResultSet) []Finding {
 		body, _ := r.Bindings["finding"].(map[string]any)
 		msg, _ := body["msg"].(string)
 		container, _ := body["container"].(string)
-		field, line := loc.locate(body)
+		field, line, note := loc.locate(body)
+		if note != "" {
+			msg = fmt.Sprintf("%s (%s: from %s)", msg, field, note)
+		}
 		findings = append(findings, Finding{
 			Rule:        rule.ID,
 			Severity:    rule.Severity,

@@ -24,19 +24,20 @@ type locator struct {
 	pos *manifest.Positions
 }
 
-// locate gives the field a finding is about, in words, and the line where
-// it is written (else the line of the deepest part of it that is, else the
-// object's).
-func (l *locator) locate(body map[string]any) (field string, line int) {
+// locate gives the field a finding is about, in words, the line where it
+// is written (else the line of the deepest part of it that is, else the
+// object's), and where its value came from when a renderer said so (a
+// chart's values, an overlay's patch).
+func (l *locator) locate(body map[string]any) (field string, line int, note string) {
 	path, words := l.path(body)
 	if path == nil {
-		return "", l.obj.Line
+		return "", l.obj.Line, ""
 	}
 	if l.pos == nil {
 		l.pos = l.obj.Positions()
 	}
 	line, _ = l.pos.Line(path...)
-	return words, line
+	return words, line, l.pos.Note(path...)
 }
 
 // path is the finding's field as a path into the object and in words;

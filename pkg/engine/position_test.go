@@ -56,7 +56,7 @@ func TestLocate(t *testing.T) {
 		if err := d.Decode(&body); err != nil {
 			t.Fatal(err)
 		}
-		field, line := (&locator{obj: tt.obj}).locate(body)
+		field, line, _ := (&locator{obj: tt.obj}).locate(body)
 		if field != tt.field || line != tt.line {
 			t.Errorf("%s: %q line %d; want %q line %d", tt.body, field, line, tt.field, tt.line)
 		}

@@ -102,9 +102,30 @@ func (o *Object) Positions() *Positions {
 // stops there, since the anchor may be anywhere in the document, and
 // another object's text.
 func (p *Positions) Line(path ...any) (line int, exact bool) {
-	line = p.line
+	n, exact := p.deepest(path)
+	if n == nil {
+		return p.line, exact
+	}
+	return p.conv.line(n), exact
+}
+
+// Note is what the renderer said of the value at path (Rendered.Notes:
+// where it came from, when the file does not write it as it is), for the
+// deepest part of path that is written; "" when it said nothing.
+func (p *Positions) Note(path ...any) string {
+	n, _ := p.deepest(path)
+	if n == nil {
+		return ""
+	}
+	return p.conv.chunk.note(n.Line)
+}
+
+// deepest is the node whose line Line gives for path: the key or item of
+// the deepest part of path that is written, nil for none (the object's
+// line); exact is false when that is not the whole path.
+func (p *Positions) deepest(path []any) (last *yaml.Node, exact bool) {
 	if p.node == nil {
-		return line, len(path) == 0
+		return nil, len(path) == 0
 	}
 	n := p.node
 	for i, elem := range path {
@@ -112,32 +133,32 @@ func (p *Positions) Line(path ...any) (line int, exact bool) {
 		switch elem := elem.(type) {
 		case string:
 			if n.Kind != yaml.MappingNode {
-				return line, false
+				return last, false
 			}
 			key, value, merged := p.lookup(n, elem)
 			if key == nil {
-				return line, false
+				return last, false
 			}
-			line = p.conv.line(key)
+			last = key
 			if merged {
-				return line, false
+				return last, false
 			}
 			found = value
 		case int:
 			if n.Kind != yaml.SequenceNode || elem < 0 || elem >= len(n.Content) {
-				return line, false
+				return last, false
 			}
 			found = n.Content[elem]
-			line = p.conv.line(found)
+			last = found
 		default:
-			return line, false
+			return last, false
 		}
 		if found.Kind == yaml.AliasNode {
-			return line, i == len(path)-1
+			return last, i == len(path)-1
 		}
 		n = found
 	}
-	return line, true
+	return last, true
 }
 
 // lookup finds key in mapping n as the converter fills a mapping: the last

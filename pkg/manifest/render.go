@@ -32,6 +32,11 @@ type Rendered struct {
 	// lines of File where a field is written as rendered; a 0 is a line
 	// with no such place, which is given Line.
 	Lines []int
+	// Notes, when set, say for lines of Data where their value came from
+	// when File does not write it ("values image.tag", "the patch
+	// overlays/prod/replicas.yaml"); "" for none. Positions.Note reads
+	// them.
+	Notes []string
 }
 
 // renderedChunks turns the documents of a rendering into chunks of their
@@ -46,7 +51,7 @@ func renderedChunks(docs []Rendered) []job {
 			data = append(data[:len(data):len(data)], '\n')
 		}
 		count[d.File]++
-		c := chunk{data: data, line: max(d.Line, 1), doc: count[d.File]}
+		c := chunk{data: data, line: max(d.Line, 1), doc: count[d.File], notes: d.Notes}
 		c.yamlLines = make([]int, bytes.Count(data, []byte("\n"))+1)
 		for i := range c.yamlLines {
 			c.yamlLines[i] = 1 // the object's line

@@ -19,6 +19,16 @@ type chunk struct {
 	// yamlLines maps the YAML parser's lines to lines of data, when they
 	// differ (see yamlLineTable); nil when they agree.
 	yamlLines []int
+	// notes are a rendered document's Rendered.Notes, by line of data.
+	notes []string
+}
+
+// note is the renderer's note on a line of the YAML parser, "" for none.
+func (c *chunk) note(yamlLine int) string {
+	if yamlLine < 1 || yamlLine > len(c.notes) {
+		return ""
+	}
+	return c.notes[yamlLine-1]
 }
 
 // fileLine turns a line of the YAML parser (1-based, within the chunk) into
