@@ -157,6 +157,7 @@ func read(ctx context.Context, paths []string, opts Options, visit func(r *Resul
 		})
 	}
 	docs := 0 // handed to the workers, for Progress
+	var patches patchLists
 feed:
 	for _, in := range inputs {
 		if ctx.Err() != nil {
@@ -174,6 +175,10 @@ feed:
 			}
 			todo = renderedChunks(docs)
 		} else {
+			if kustomization, ok := patchOf(&patches, in); ok {
+				visit(&Result{Skipped: []Skipped{{File: in.name, Reason: "a kustomize patch listed in " + kustomization + ", not an object: check the overlay's directory, which applies it"}}})
+				continue
+			}
 			data, err := readInput(in, opts)
 			if ctx.Err() != nil {
 				break // the read may be cut short
@@ -209,6 +214,15 @@ feed:
 	close(jobs)
 	wg.Wait() // a document handed to a worker is parsed to its end
 	return errs
+}
+
+// patchOf says whether in is a kustomize patch (see patchLists.patchOf);
+// standard input never is.
+func patchOf(p *patchLists, in input) (string, bool) {
+	if in.stdin {
+		return "", false
+	}
+	return p.patchOf(in.name)
 }
 
 // job is one document to decode, named by its file.

@@ -127,3 +127,27 @@ func TestKustomizationIsSkipped(t *testing.T) {
 		t.Errorf("objects %d, skipped %v", len(res.Objects), res.Skipped)
 	}
 }
+
+// A kustomize patch read as a file (--no-render, or named) is part of an
+// object, not one: skipped, saying so.
+func TestKustomizePatchIsSkipped(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"overlay/kustomization.yaml": "resources: [../base]\npatches:\n- path: replicas.yaml\npatchesStrategicMerge:\n- ./memory.yaml\n",
+		"overlay/replicas.yaml":      strings.ReplaceAll(deployment, "%s", "api"),
+		"overlay/memory.yaml":        strings.ReplaceAll(deployment, "%s", "api"),
+		"overlay/extra.yaml":         strings.ReplaceAll(deployment, "%s", "extra"),
+	})
+	res := Load(context.Background(), []string{dir}, Options{})
+	var reasons []string
+	for _, s := range res.Skipped {
+		reasons = append(reasons, filepath.Base(s.File)+": "+s.Reason)
+	}
+	if len(res.Objects) != 1 || res.Objects[0].Name != "extra" || len(res.Skipped) != 3 {
+		t.Errorf("%d objects, skipped %v; want extra.yaml's object, the kustomization and its two patches skipped", len(res.Objects), reasons)
+	}
+	for _, r := range reasons {
+		if strings.HasPrefix(r, "replicas.yaml") && !strings.Contains(r, "kustomize patch listed in "+filepath.Join(dir, "overlay/kustomization.yaml")) {
+			t.Errorf("%s", r)
+		}
+	}
+}
