@@ -28,7 +28,7 @@ const (
 // annotations, which are then removed). Remote bases and resources are
 // refused: nothing is fetched.
 func RenderOverlay(ctx context.Context, dir string) ([]manifest.Rendered, error) {
-	if err := refuseRemote(dir, map[string]bool{}); err != nil {
+	if err := kustomizations(dir, map[string]bool{}); err != nil {
 		return nil, err
 	}
 	abs, err := filepath.Abs(dir)
@@ -105,9 +105,11 @@ func originPath(origin string) string {
 // remote are references kustomize would fetch: URLs and git repositories.
 var remote = regexp.MustCompile(`^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=|\.git(?:$|[/?])`)
 
-// refuseRemote fails on the first remote base, component or resource of
-// the kustomization in dir or of the local ones it builds on.
-func refuseRemote(dir string, seen map[string]bool) error {
+// kustomizations adds to seen the kustomization in dir and the local ones
+// it builds on (bases, components), recursively, and fails on the first
+// remote base, component or resource among them: nothing is fetched.
+func kustomizations(dir string, seen map[string]bool) error {
+	dir = filepath.Clean(dir)
 	if seen[dir] {
 		return nil
 	}
@@ -139,7 +141,7 @@ func refuseRemote(dir string, seen map[string]bool) error {
 			return &manifest.Error{File: file, Err: fmt.Errorf("remote base %q: prodready fetches nothing; vendor it, or run kustomize build yourself and pipe it to prodready check -", ref)}
 		}
 		if sub := filepath.Join(dir, ref); Detect(sub) == Overlay {
-			if err := refuseRemote(sub, seen); err != nil {
+			if err := kustomizations(sub, seen); err != nil {
 				return err
 			}
 		}

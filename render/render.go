@@ -11,8 +11,10 @@ package render
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/prodready/prodready/pkg/manifest"
@@ -71,6 +73,19 @@ var _ manifest.Renderer = Renderer{}
 
 // Renders reports whether path is a chart or an overlay.
 func (r Renderer) Renders(path string) bool { return Detect(path) != None }
+
+// Includes are the local kustomizations the overlay at path builds on (its
+// bases and components), which a walk then does not render on their own:
+// their objects are in the overlay's rendering.
+func (r Renderer) Includes(path string) []string {
+	if Detect(path) != Overlay {
+		return nil
+	}
+	seen := map[string]bool{}
+	_ = kustomizations(path, seen) // a remote one fails the overlay's own rendering
+	delete(seen, filepath.Clean(path))
+	return slices.Sorted(maps.Keys(seen))
+}
 
 // Render renders the chart or overlay at path.
 func (r Renderer) Render(ctx context.Context, path string) ([]manifest.Rendered, error) {

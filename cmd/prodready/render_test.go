@@ -85,3 +85,22 @@ func TestCheckEmptyStdin(t *testing.T) {
 		t.Errorf("exit %d: %s%s", res.code, res.stdout, res.stderr)
 	}
 }
+
+// A tree with a base and the overlays built on it checks each overlay's
+// objects once, and not the base's on their own as well; a base named on
+// the command line is checked.
+func TestCheckTreeOfOverlays(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		objects int
+	}{
+		{[]string{"render/testdata/overlay"}, 2},                                        // prod and single
+		{[]string{"render/testdata/overlay/base", "render/testdata/overlay/prod"}, 2},   // the base, and prod
+		{[]string{"render/testdata/overlay/prod", "render/testdata/overlay/single"}, 2}, // prod and single
+	} {
+		rep, res := checkJSON(t, "", tc.args...)
+		if rep.Summary.Objects != tc.objects || rep.Summary.Errors != 0 {
+			t.Errorf("%v: %d objects, %d errors (exit %d), want %d", tc.args, rep.Summary.Objects, rep.Summary.Errors, res.code, tc.objects)
+		}
+	}
+}

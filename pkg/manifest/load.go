@@ -236,6 +236,7 @@ type input struct {
 	name   string // as given or found; StdinName for "-"
 	stdin  bool
 	render bool
+	walked bool // found by a walk, not given
 }
 
 // collect turns the paths into the list of inputs to read, in path order,
@@ -280,7 +281,25 @@ func collect(ctx context.Context, paths []string, renderer Renderer) ([]input, [
 		}
 	}
 	slices.SortFunc(inputs, func(a, b input) int { return compareFiles(a.name, b.name) })
-	return inputs, errs
+	return withoutIncluded(inputs, renderer), errs
+}
+
+// withoutIncluded drops the charts and overlays a walk found that another
+// one renders as part of its own (an overlay's base): each object is then
+// checked once, as the overlay makes it. One named on the command line
+// stays.
+func withoutIncluded(inputs []input, renderer Renderer) []input {
+	included := map[string]bool{}
+	for _, in := range inputs {
+		if in.render {
+			for _, p := range renderer.Includes(in.name) {
+				included[filepath.Clean(p)] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(inputs, func(in input) bool {
+		return in.render && in.walked && included[filepath.Clean(in.name)]
+	})
 }
 
 // walk finds the manifest files under dir, and the charts and overlays
@@ -307,7 +326,7 @@ func walk(ctx context.Context, dir string, renderer Renderer) ([]input, []*Error
 				return filepath.SkipDir // .git, .github, .terraform and the like
 			}
 			if renderer != nil && renderer.Renders(p) {
-				files = append(files, input{name: p, render: true})
+				files = append(files, input{name: p, render: true, walked: true})
 				return filepath.SkipDir
 			}
 			return nil

@@ -14,6 +14,10 @@ type Renderer interface {
 	// that holds a chart or an overlay, a chart archive. A walk that meets
 	// one reads its rendering in place of its files.
 	Renders(path string) bool
+	// Includes are the other directories the rendering of path reads and
+	// renders, such as an overlay's bases: a walk that meets them does
+	// not render them on their own as well.
+	Includes(path string) []string
 	// Render renders path. An error is an input error; one that is an
 	// *Error names the file and line that failed.
 	Render(ctx context.Context, path string) ([]Rendered, error)

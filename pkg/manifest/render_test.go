@@ -18,6 +18,8 @@ type fakeRenderer struct {
 
 func (f fakeRenderer) Renders(path string) bool { return filepath.Base(path) == "chart" }
 
+func (f fakeRenderer) Includes(string) []string { return nil }
+
 func (f fakeRenderer) Render(_ context.Context, path string) ([]Rendered, error) {
 	return f.docs, f.err
 }
