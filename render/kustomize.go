@@ -140,7 +140,7 @@ func kustomizations(dir string, seen map[string]bool) error {
 		if remote.MatchString(ref) {
 			return &manifest.Error{File: file, Err: fmt.Errorf("remote base %q: prodready fetches nothing; vendor it, or run kustomize build yourself and pipe it to prodready check -", ref)}
 		}
-		if sub := filepath.Join(dir, ref); Detect(sub) == Overlay {
+		if sub := filepath.Join(dir, ref); Detect(sub) == Overlay || Detect(sub) == Component {
 			if err := kustomizations(sub, seen); err != nil {
 				return err
 			}

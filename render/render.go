@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
@@ -25,9 +27,10 @@ type Kind int
 
 // The kinds of path Detect tells apart.
 const (
-	None    Kind = iota
-	Chart        // a Helm chart: a directory with Chart.yaml, or a chart archive
-	Overlay      // a kustomize overlay: a directory with a kustomization file
+	None      Kind = iota
+	Chart          // a Helm chart: a directory with Chart.yaml, or a chart archive
+	Overlay        // a kustomize overlay: a directory with a kustomization file
+	Component      // a kustomize Component, which only overlays that list it build
 )
 
 // kustomizationNames are the files that make a directory a kustomization,
@@ -51,7 +54,13 @@ func Detect(path string) Kind {
 		return Chart
 	}
 	for _, name := range kustomizationNames {
-		if isFile(filepath.Join(path, name)) {
+		if data, err := os.ReadFile(filepath.Join(path, name)); err == nil {
+			var k struct {
+				Kind string `yaml:"kind"`
+			}
+			if yaml.Unmarshal(data, &k) == nil && k.Kind == "Component" {
+				return Component
+			}
 			return Overlay
 		}
 	}
@@ -94,6 +103,8 @@ func (r Renderer) Render(ctx context.Context, path string) ([]manifest.Rendered,
 		return RenderChart(ctx, path, r.Helm)
 	case Overlay:
 		return RenderOverlay(ctx, path)
+	case Component:
+		return nil, &manifest.Unrendered{Reason: "a kustomize Component: built by the overlays that list it in components, not on its own"}
 	}
 	return nil, &manifest.Error{File: path, Err: errNothingToRender}
 }

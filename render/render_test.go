@@ -14,7 +14,9 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
+	"github.com/prodready/prodready/pkg/policy"
 )
 
 func TestDetect(t *testing.T) {
@@ -37,6 +39,7 @@ func TestDetect(t *testing.T) {
 	}
 	for path, want := range map[string]Kind{
 		"testdata/web": Chart, archive: Chart, "testdata/overlay/prod": Overlay,
+		"../testdata/overlays/metrics-server/manifests/components/autoscale": Component,
 		"testdata/web/templates": None, "testdata/web/values.yaml": None, "testdata/missing": None,
 	} {
 		if got := Detect(path); got != want {
@@ -205,5 +208,92 @@ spec:
 	want := []int{10, 11, 12, 0, 14, 15, 0, 16, 19, 18}
 	if got := align(d, rendered); !reflect.DeepEqual(got, want) {
 		t.Errorf("align: %v, want %v", got, want)
+	}
+}
+
+// A component alone renders nothing: a walk reports it skipped and reads
+// none of its files; the overlays that list it build it.
+func TestComponentIsSkipped(t *testing.T) {
+	res := manifest.Load(context.Background(), []string{"../testdata/overlays/metrics-server/manifests"}, manifest.Options{Renderer: Renderer{}})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	if len(res.Skipped) != 1 || !strings.HasSuffix(res.Skipped[0].File, "components/autoscale") || !strings.Contains(res.Skipped[0].Reason, "Component") {
+		t.Errorf("skipped %+v, want the component no overlay lists", res.Skipped)
+	}
+	overlays := map[string]bool{}
+	for _, o := range res.Objects {
+		if o.Kind == "Deployment" {
+			overlays[o.File] = true
+		}
+	}
+	if len(res.Objects) != 48 || len(overlays) != 1 {
+		t.Errorf("%d objects, Deployments from %v: want the 5 overlays' 48 objects, their Deployments from the base", len(res.Objects), overlays)
+	}
+}
+
+// lineOf is the line of file that reads text, trailing blanks aside.
+func lineOf(t *testing.T, file, text string) int {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.TrimRight(l, " \t") == text {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s has no line %q", file, text)
+	return 0
+}
+
+// On real charts and overlays (testdata/charts, testdata/overlays), the
+// findings land on the lines a person edits: the template's line of the
+// field, the base's, or the object's line when the field comes from an
+// expression, with the values it read.
+func TestPositionsOnRealInputs(t *testing.T) {
+	eng, err := engine.New(engine.WithProfile(policy.Strict))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chart := "../testdata/charts/metrics-server/templates/deployment.yaml"
+	base := "../testdata/overlays/metrics-server/manifests/base/deployment.yaml"
+	rollout := "../testdata/overlays/argo-rollouts/kustomize/example/rollouts-demo.yaml"
+	res, err := eng.Check(context.Background(), []string{
+		"../testdata/charts/metrics-server", "../testdata/overlays/metrics-server/manifests/overlays/release-ha", "../testdata/overlays/argo-rollouts",
+	}, manifest.Options{Renderer: Renderer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type at struct {
+		file string
+		line int
+		note string
+	}
+	got := map[string]at{}
+	for _, f := range res.Findings {
+		note := ""
+		if m := origin.FindString(f.Message); m != "" {
+			note = m
+		}
+		got[f.Rule+" "+f.Object.Name] = at{f.File, f.Line, note}
+	}
+	for key, want := range map[string]at{
+		"memory-limit-missing release-name-metrics-server":  {chart, lineOf(t, chart, "          resources:"), ""},
+		"startup-probe-missing release-name-metrics-server": {chart, lineOf(t, chart, "        - name: metrics-server"), ""},
+		"single-replica release-name-metrics-server":        {chart, lineOf(t, chart, "apiVersion: apps/v1"), " (spec.replicas: from values replicas)"},
+		"memory-limit-missing metrics-server":               {base, lineOf(t, base, "        resources:"), ""},
+		"single-replica my-rollouts-demo":                   {rollout, lineOf(t, rollout, "spec:"), ""},
+	} {
+		if got[key] != want {
+			t.Errorf("%s at %+v, want %+v", key, got[key], want)
+		}
+	}
+	// kustomize writes a container's keys sorted: its findings land on
+	// its first one there, inside the container's lines in the base.
+	first, next := lineOf(t, rollout, "      - name: rollouts-demo"), lineOf(t, rollout, "        ports:")
+	if l := got["readiness-probe-missing my-rollouts-demo"].line; l < first || l > next {
+		t.Errorf("readiness-probe-missing on the rollout at line %d, not within its container (lines %d to %d)", l, first, next)
 	}
 }

@@ -134,7 +134,8 @@ func place(file, kind, name string, n int, data []byte, patches []patch) manifes
 }
 
 // align maps each rendered line to the line of d that writes it: the same
-// text, indentation and a leading "- " aside (kustomize writes sequences
+// text with the same indentation if there is one, else the same text
+// with indentation and a leading "- " aside (kustomize writes sequences
 // its own way). The scan goes on from the last match, so a repeated line
 // ("name: app") maps to its own occurrence; a line not found after it is
 // looked for before it, nearest first, among the lines not yet matched
@@ -145,21 +146,29 @@ func align(d document, rendered []string) []int {
 	out := make([]int, len(rendered))
 	used := make([]bool, len(d.lines))
 	next := 0
+	find := func(same func(j int) bool) int {
+		for j := next; j < len(d.lines); j++ {
+			if !used[j] && same(j) {
+				next = j + 1
+				return j
+			}
+		}
+		for j := next - 1; j >= 0; j-- {
+			if !used[j] && same(j) {
+				return j
+			}
+		}
+		return -1
+	}
 	for i, r := range rendered {
 		key := normalize(r)
 		if key == "" {
 			continue
 		}
-		found := -1
-		for j := next; j < len(d.lines) && found < 0; j++ {
-			if !used[j] && normalize(d.lines[j]) == key {
-				found, next = j, j+1
-			}
-		}
-		for j := next - 1; j >= 0 && found < 0; j-- {
-			if !used[j] && normalize(d.lines[j]) == key {
-				found = j
-			}
+		exact := strings.TrimRight(r, " \t")
+		found := find(func(j int) bool { return strings.TrimRight(d.lines[j], " \t") == exact })
+		if found < 0 {
+			found = find(func(j int) bool { return normalize(d.lines[j]) == key })
 		}
 		if found >= 0 {
 			used[found] = true

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,22 +22,34 @@ type subject struct {
 
 // subjects are the charts and overlays compared with helm template and
 // kustomize build: this package's own, and the real ones vendored under
-// the repository's testdata (see their SOURCE.md).
+// the repository's testdata/charts and testdata/overlays (see their
+// SOURCE.md), each overlay that no other one builds on.
 func subjects(t *testing.T) []subject {
 	t.Helper()
-	out := []subject{{path: "testdata/web"}, {path: "testdata/web", helm: HelmOptions{Values: []string{"replicas=1"}}}, {path: "testdata/overlay/prod"}, {path: "testdata/overlay/single"}}
-	for _, pattern := range []string{"../testdata/charts/*", "../testdata/overlays/*/overlays/*", "../testdata/overlays/*/*/overlays/*"} {
-		found, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range found {
-			if Detect(p) != None {
-				out = append(out, subject{path: p})
-			}
-		}
+	out := []subject{
+		{path: "testdata/web"}, {path: "testdata/web", helm: HelmOptions{Values: []string{"replicas=1"}}},
+		{path: "testdata/overlay/prod"}, {path: "testdata/overlay/single"},
+	}
+	res := manifest.Load(context.Background(), []string{"../testdata/charts", "../testdata/overlays"}, manifest.Options{Renderer: lister{&out}})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
 	}
 	return out
+}
+
+// lister is a Renderer that renders nothing and lists what a walk would
+// render, as subjects.
+type lister struct{ out *[]subject }
+
+func (l lister) Renders(path string) bool { return Renderer{}.Renders(path) }
+
+func (l lister) Includes(path string) []string { return Renderer{}.Includes(path) }
+
+func (l lister) Render(_ context.Context, path string) ([]manifest.Rendered, error) {
+	if Detect(path) != Component {
+		*l.out = append(*l.out, subject{path: path})
+	}
+	return nil, nil
 }
 
 // toolOutput is what the real helm template or kustomize build prints for s.

@@ -169,7 +169,12 @@ feed:
 			if ctx.Err() != nil {
 				break
 			}
-			if err != nil {
+			var skip *Unrendered
+			switch {
+			case errors.As(err, &skip):
+				visit(&Result{Skipped: []Skipped{{File: in.name, Reason: skip.Reason}}})
+				continue
+			case err != nil:
 				visit(&Result{Errors: []*Error{renderError(in.name, err)}})
 				continue
 			}

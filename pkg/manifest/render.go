@@ -68,6 +68,14 @@ func renderedChunks(docs []Rendered) []job {
 	return jobs
 }
 
+// Unrendered is the error a Renderer returns for a path it recognises
+// that renders nothing on its own, such as a kustomize Component (built
+// only into the overlays that list it): the path is reported skipped, for
+// Reason, and its files are not read.
+type Unrendered struct{ Reason string }
+
+func (u *Unrendered) Error() string { return u.Reason }
+
 // renderError is err as an input error of path, unless it names its own
 // file.
 func renderError(path string, err error) *Error {
