@@ -182,10 +182,25 @@ func templateError(path, name string, err error) error {
 
 // chartFile is the file of the chart at path that Helm names source
 // (<chart name>/templates/x.yaml, <chart>/charts/<sub>/templates/y.yaml).
+// A subchart packaged in charts/ as an archive has no file of its own: the
+// archive is named.
 func chartFile(path, name, source string) string {
 	rest, ok := strings.CutPrefix(source, name+"/")
 	if !ok {
 		return filepath.Join(path, filepath.FromSlash(source))
+	}
+	parts := strings.Split(rest, "/")
+	dir := path
+	for i := 0; i+1 < len(parts) && parts[i] == "charts"; i += 2 {
+		sub := filepath.Join(dir, "charts", parts[i+1])
+		if info, err := os.Stat(sub); err == nil && info.IsDir() {
+			dir = sub
+			continue
+		}
+		if archives, _ := filepath.Glob(filepath.Join(dir, "charts", parts[i+1]+"-*.tgz")); len(archives) == 1 {
+			return archives[0]
+		}
+		break
 	}
 	return filepath.Join(path, filepath.FromSlash(rest))
 }

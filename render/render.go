@@ -46,7 +46,7 @@ func Detect(path string) Kind {
 	case err != nil:
 		return None
 	case !info.IsDir():
-		if strings.HasSuffix(path, ".tgz") || strings.HasSuffix(path, ".tar.gz") {
+		if isArchive(path) {
 			return Chart
 		}
 		return None
@@ -65,6 +65,11 @@ func Detect(path string) Kind {
 		}
 	}
 	return None
+}
+
+// isArchive says whether path names a chart archive.
+func isArchive(path string) bool {
+	return strings.HasSuffix(path, ".tgz") || strings.HasSuffix(path, ".tar.gz")
 }
 
 func isFile(path string) bool {

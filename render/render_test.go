@@ -297,3 +297,21 @@ func TestPositionsOnRealInputs(t *testing.T) {
 		t.Errorf("readiness-probe-missing on the rollout at line %d, not within its container (lines %d to %d)", l, first, next)
 	}
 }
+
+// A chart whose dependency is an archive in charts/, with a subchart and a
+// library chart of its own: the umbrella's objects land on its templates,
+// the packaged subcharts' on the archive.
+func TestChartWithPackagedSubcharts(t *testing.T) {
+	docs, err := RenderChart(context.Background(), "../testdata/charts/gke-kafka", HelmOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]int{}
+	for _, d := range docs {
+		files[d.File]++
+	}
+	archive := "../testdata/charts/gke-kafka/charts/kafka-20.0.6.tgz"
+	if files[archive] != 16 || files["../testdata/charts/gke-kafka/templates/protectedapplications.yaml"] != 2 {
+		t.Errorf("documents by file %v: want kafka's and zookeeper's 16 on the archive", files)
+	}
+}

@@ -123,6 +123,9 @@ func locate(file, kind, name string, n int) (document, bool) {
 // where the others came from (see annotate).
 func place(file, kind, name string, n int, data []byte, patches []patch) manifest.Rendered {
 	r := manifest.Rendered{File: file, Data: data}
+	if isArchive(file) {
+		return r // a packaged subchart: no lines to point at
+	}
 	d, ok := locate(file, kind, name, n)
 	if !ok {
 		return r
