@@ -32,11 +32,15 @@ func TestRenderCost(t *testing.T) {
 	var table strings.Builder
 	table.WriteString("| chart or overlay | prodready check DIR | tool \\| prodready check - | ratio |\n|---|--:|--:|--:|\n")
 	for _, s := range subjects(t) {
-		render := fmt.Sprintf("%s template release-name %s --namespace default --skip-tests", helm, s.path)
+		var sets []string
+		for _, v := range s.helm.Values {
+			sets = append(sets, "--set", v)
+		}
+		render := fmt.Sprintf("%s template release-name %s --namespace default --skip-tests %s", helm, s.path, strings.Join(sets, " "))
 		if Detect(s.path) == Overlay {
 			render = fmt.Sprintf("%s build %s", kustomize, s.path)
 		}
-		direct := []string{bin, "check", "--quiet", s.path}
+		direct := append([]string{bin, "check", "--quiet", s.path}, sets...)
 		piped := []string{"bash", "-o", "pipefail", "-c", render + " | " + bin + " check --quiet -"}
 		var a, b []time.Duration
 		for range costRuns {
@@ -45,7 +49,7 @@ func TestRenderCost(t *testing.T) {
 		}
 		ma, mb := median(a), median(b)
 		ratio := float64(ma) / float64(mb)
-		fmt.Fprintf(&table, "| %s | %.0f ms | %.0f ms | %.2fx |\n", s.path, ms(ma), ms(mb), ratio)
+		fmt.Fprintf(&table, "| %s | %.0f ms | %.0f ms | %.2fx |\n", strings.Join(append([]string{s.path}, sets...), " "), ms(ma), ms(mb), ratio)
 		if ratio > 1.5 {
 			t.Errorf("%s: prodready check takes %.2fx the tool and a pipe", s.path, ratio)
 		}

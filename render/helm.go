@@ -182,9 +182,12 @@ func templateError(path, name string, err error) error {
 
 // chartFile is the file of the chart at path that Helm names source
 // (<chart name>/templates/x.yaml, <chart>/charts/<sub>/templates/y.yaml).
-// A subchart packaged in charts/ as an archive has no file of its own: the
+// A chart or subchart packaged as an archive has no file of its own: the
 // archive is named.
 func chartFile(path, name, source string) string {
+	if isArchive(path) {
+		return path
+	}
 	rest, ok := strings.CutPrefix(source, name+"/")
 	if !ok {
 		return filepath.Join(path, filepath.FromSlash(source))

@@ -311,6 +311,16 @@ func TestChartWithPackagedSubcharts(t *testing.T) {
 		files[d.File]++
 	}
 	archive := "../testdata/charts/gke-kafka/charts/kafka-20.0.6.tgz"
+	// The archive checked on its own (with its own values) is named by it.
+	alone, err := RenderChart(context.Background(), archive, HelmOptions{})
+	if err != nil || len(alone) == 0 {
+		t.Fatalf("the archive alone: %d documents, %v", len(alone), err)
+	}
+	for _, d := range alone {
+		if d.File != archive {
+			t.Errorf("the archive alone: a document named %q", d.File)
+		}
+	}
 	if files[archive] != 16 || files["../testdata/charts/gke-kafka/templates/protectedapplications.yaml"] != 2 {
 		t.Errorf("documents by file %v: want kafka's and zookeeper's 16 on the archive", files)
 	}

@@ -29,6 +29,7 @@ func subjects(t *testing.T) []subject {
 	out := []subject{
 		{path: "testdata/web"}, {path: "testdata/web", helm: HelmOptions{Values: []string{"replicas=1"}}},
 		{path: "testdata/overlay/prod"}, {path: "testdata/overlay/single"},
+		{path: "../testdata/charts/gke-kafka/charts/kafka-20.0.6.tgz"}, // a chart archive
 	}
 	res := manifest.Load(context.Background(), []string{"../testdata/charts", "../testdata/overlays"}, manifest.Options{Renderer: lister{&out}})
 	if len(res.Errors) > 0 {

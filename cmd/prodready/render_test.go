@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,5 +104,23 @@ func TestCheckTreeOfOverlays(t *testing.T) {
 		if rep.Summary.Objects != tc.objects || rep.Summary.Errors != 0 {
 			t.Errorf("%v: %d objects, %d errors (exit %d), want %d", tc.args, rep.Summary.Objects, rep.Summary.Errors, res.code, tc.objects)
 		}
+	}
+}
+
+// SARIF points code scanning at the template's lines, so review comments
+// land on the chart.
+func TestSARIFOnAChart(t *testing.T) {
+	log, _ := checkSARIF(t, "", "render/testdata/web")
+	var got []string
+	for _, r := range log.Runs[0].Results {
+		if r.RuleID == "memory-request-missing" {
+			loc := r.Locations[0].PhysicalLocation
+			got = append(got, fmt.Sprintf("%s:%d", loc.ArtifactLocation.URI, loc.Region.StartLine))
+		}
+	}
+	// The containers' lines: the Deployment's and the hook Job's.
+	want := []string{"render/testdata/web/templates/deployment.yaml:15", "render/testdata/web/templates/migrate.yaml:14"}
+	if slices.Sort(got); !slices.Equal(got, want) {
+		t.Errorf("memory-request-missing at %v, want %v", got, want)
 	}
 }
