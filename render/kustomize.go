@@ -170,32 +170,8 @@ func patchesOf(transformations string, userPath func(string) string) []patch {
 			continue
 		}
 		seen[a.ConfiguredIn] = true
-		kfile := userPath(a.ConfiguredIn)
-		data, err := os.ReadFile(kfile)
-		if err != nil {
-			continue
-		}
-		var k struct {
-			Patches []struct {
-				Path string `yaml:"path"`
-			} `yaml:"patches"`
-			PatchesJSON6902 []struct {
-				Path string `yaml:"path"`
-			} `yaml:"patchesJson6902"`
-			PatchesStrategicMerge []string `yaml:"patchesStrategicMerge"`
-		}
-		if yaml.Unmarshal(data, &k) != nil {
-			continue
-		}
-		files := k.PatchesStrategicMerge
-		for _, p := range append(k.Patches, k.PatchesJSON6902...) {
-			files = append(files, p.Path)
-		}
-		for _, f := range files {
-			if f == "" || strings.Contains(f, "\n") {
-				continue // an inline patch
-			}
-			name := filepath.Join(filepath.Dir(kfile), f)
+		_, files := manifest.KustomizePatches(filepath.Dir(userPath(a.ConfiguredIn)))
+		for _, name := range files {
 			if p := readPatch(name); p != nil {
 				out = append(out, *p)
 			}

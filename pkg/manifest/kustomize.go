@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -19,8 +20,7 @@ type patchLists struct {
 }
 
 // patchOf says whether file is a patch its directory's kustomization
-// lists (patches, patchesStrategicMerge, patchesJson6902), and names that
-// kustomization. A patch is part of an object, not one: checked alone it
+// lists (KustomizePatches), and names that kustomization. A patch is part of an object, not one: checked alone it
 // would miss what its base holds.
 func (p *patchLists) patchOf(file string) (string, bool) {
 	dir := filepath.Dir(file)
@@ -31,18 +31,20 @@ func (p *patchLists) patchOf(file string) (string, bool) {
 	}
 	list, ok := p.byDir[dir]
 	if !ok {
-		list = readPatchList(dir)
+		kustomization, patches := KustomizePatches(dir)
+		list = append([]string{kustomization}, patches...)
 		p.byDir[dir] = list
 	}
-	if len(list) < 2 || !slices.Contains(list[1:], filepath.Base(file)) {
+	if len(list) < 2 || !slices.Contains(list[1:], filepath.Clean(file)) {
 		return "", false
 	}
 	return list[0], true
 }
 
-// readPatchList is the kustomization file of dir and the patch files it
-// lists there, nil when dir has none.
-func readPatchList(dir string) []string {
+// KustomizePatches are the kustomization file of dir and the files of the
+// patches it lists (patches, patchesStrategicMerge, patchesJson6902; not
+// inline ones), joined to dir; "" and nil when dir has no kustomization.
+func KustomizePatches(dir string) (kustomization string, patches []string) {
 	for _, name := range kustomizationNames {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -57,19 +59,20 @@ func readPatchList(dir string) []string {
 			} `yaml:"patchesJson6902"`
 			PatchesStrategicMerge []string `yaml:"patchesStrategicMerge"`
 		}
+		kustomization = filepath.Join(dir, name)
 		if yaml.Unmarshal(data, &k) != nil {
-			return nil
+			return kustomization, nil
 		}
-		list := []string{filepath.Join(dir, name)}
-		for _, f := range k.PatchesStrategicMerge {
-			list = append(list, filepath.Clean(f))
-		}
+		files := k.PatchesStrategicMerge
 		for _, p := range append(k.Patches, k.PatchesJSON6902...) {
-			if p.Path != "" {
-				list = append(list, filepath.Clean(p.Path))
+			files = append(files, p.Path)
+		}
+		for _, f := range files {
+			if f != "" && !strings.Contains(f, "\n") { // not an inline patch
+				patches = append(patches, filepath.Join(dir, f))
 			}
 		}
-		return list
+		return kustomization, patches
 	}
-	return nil
+	return "", nil
 }
