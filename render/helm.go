@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,8 +24,6 @@ import (
 
 	"github.com/prodready/prodready/pkg/manifest"
 )
-
-var errNothingToRender = errors.New("neither a Helm chart nor a kustomize overlay")
 
 // HelmOptions are `helm template`'s settings that change what a chart
 // renders.

@@ -11,6 +11,7 @@ package render
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
@@ -38,8 +39,8 @@ const (
 var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
 
 // Detect says what path is: a chart (a directory holding Chart.yaml, or a
-// .tgz archive), an overlay (a directory holding a kustomization file), or
-// neither.
+// .tgz archive), an overlay (a directory holding a kustomization file), a
+// component (one whose kind is Component), or neither.
 func Detect(path string) Kind {
 	info, err := os.Stat(path)
 	switch {
@@ -76,6 +77,8 @@ func isFile(path string) bool {
 	info, err := os.Stat(path)
 	return err == nil && info.Mode().IsRegular()
 }
+
+var errNothingToRender = errors.New("neither a Helm chart nor a kustomize overlay")
 
 // Renderer renders charts with Helm's settings and overlays, for
 // manifest.Options.Renderer.
