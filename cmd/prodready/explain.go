@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/prodready/prodready/examples"
 	"github.com/prodready/prodready/internal/docs"
+	"github.com/prodready/prodready/internal/suggest"
 )
 
 func newExplain() *cobra.Command {
@@ -20,9 +22,17 @@ func newExplain() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r, ok := set.Rule(args[0])
+			var ids []string
+			for _, r := range set.Rules {
+				ids = append(ids, r.ID)
+			}
+			id := args[0]
+			if near := suggest.Closest(id, ids); len(near) == 1 && strings.EqualFold(near[0], id) {
+				id = near[0] // PDB-MISSING is pdb-missing
+			}
+			r, ok := set.Rule(id)
 			if !ok {
-				return fmt.Errorf("unknown rule %q: `prodready rules` lists them", args[0])
+				return fmt.Errorf("unknown rule %q%s (`prodready rules` lists them)", args[0], suggest.DidYouMean(args[0], ids))
 			}
 			_, err = cmd.OutOrStdout().Write(docs.Render(r, examples.FS))
 			return err

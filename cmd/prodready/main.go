@@ -9,9 +9,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/prodready/prodready/internal/suggest"
 )
 
 // exitError carries an exit code other than the usage error's 2.
@@ -67,5 +71,20 @@ func newRoot(stdin io.Reader) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newCheck(stdin), newRules(), newExplain(), newBundle(), newVersion())
+	root.SetFlagErrorFunc(flagError)
 	return root
+}
+
+// unknownFlag is pflag's word for a flag the command does not have.
+var unknownFlag = regexp.MustCompile(`^unknown flag: --(\S+)`)
+
+// flagError adds to an unknown flag the command's flags it is nearest to.
+func flagError(cmd *cobra.Command, err error) error {
+	m := unknownFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	return fmt.Errorf("%w%s", err, suggest.DidYouMean(m[1], names))
 }
