@@ -11,6 +11,8 @@ import (
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
+
+	"github.com/prodready/prodready/internal/suggest"
 )
 
 // validator checks a YAML node tree against a schema written by Schema:
@@ -93,7 +95,7 @@ func (v *validator) object(s map[string]any, n *yaml.Node, path string) {
 			v.validate(extra, val, keyPath)
 		case bool:
 			if !extra {
-				v.add(k, keyPath, "unknown key %q (known: %s)", key, strings.Join(sortedKeys(props), ", "))
+				v.add(k, keyPath, "unknown key %q%s (known: %s)", key, suggest.DidYouMean(key, sortedKeys(props)), strings.Join(sortedKeys(props), ", "))
 			}
 		}
 	}
@@ -122,7 +124,13 @@ func (v *validator) scalar(s map[string]any, n *yaml.Node, path string) {
 			v.add(n, path, "want one of %s, got %s", choices(enum), describe(n))
 			return
 		}
-		v.notA(s, n, path)
+		var names []string
+		for _, e := range enum {
+			if name, ok := e.(string); ok {
+				names = append(names, name)
+			}
+		}
+		v.add(n, path, "%s is not %s%s", describe(n), s["title"], suggest.DidYouMean(n.Value, names))
 		return
 	}
 	if p, ok := s["pattern"].(string); ok {

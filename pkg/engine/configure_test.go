@@ -204,7 +204,7 @@ func TestOptionsAreCheckedWhereGiven(t *testing.T) {
 		{"profile", engine.WithProfile("prod"), `unknown profile "prod" (want baseline or strict)`},
 		{"rule ID", engine.WithRule("no-such-rule", config.Rule{}), `rules.no-such-rule: "no-such-rule" is not a known rule ID`},
 		{"severity", engine.WithRule("single-replica", config.Rule{Severity: "urgent"}), `rules.single-replica.severity: want one of critical, high, medium or low, got "urgent"`},
-		{"parameter", engine.WithRule("single-replica", config.Rule{Parameters: map[string]any{"minReplica": 2}}), `unknown key "minReplica" (known: minReplicas)`},
+		{"parameter", engine.WithRule("single-replica", config.Rule{Parameters: map[string]any{"minReplica": 2}}), `unknown key "minReplica"; did you mean minReplicas? (known: minReplicas)`},
 		{"parameter type", engine.WithRule("single-replica", config.Rule{Parameters: map[string]any{"minReplicas": "two"}}), `minReplicas: want an integer, got "two"`},
 		{"workers", engine.WithWorkers(0), "workers 0: want at least 1"},
 		{"policy file system", engine.WithPolicyFS("team", nil), `team rules "team": no file system`},

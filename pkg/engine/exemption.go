@@ -13,9 +13,9 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/prodready/prodready/internal/suggest"
 	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/manifest"
-	"github.com/prodready/prodready/pkg/policy"
 )
 
 // The annotations an object opts out of rules with; lib.prodready.exemption reads them.
@@ -336,15 +336,19 @@ func (a *auditor) unusedRules(en entry, findings []Finding) []string {
 }
 
 func (a *auditor) unusedMessage(rules []string) string {
+	ids := make([]string, len(a.e.rules))
+	for i, r := range a.e.rules {
+		ids[i] = r.ID
+	}
 	var unknown []string
 	for _, rule := range rules {
-		if rule != "*" && !slices.ContainsFunc(a.e.rules, func(r policy.Rule) bool { return r.ID == rule }) {
-			unknown = append(unknown, rule)
+		if rule != "*" && !slices.Contains(ids, rule) {
+			unknown = append(unknown, rule+": no such rule in this run"+suggest.DidYouMean(rule, ids))
 		}
 	}
 	msg := fmt.Sprintf("%s lists %s, which found nothing on this object: remove %s", ExemptAnnotation, strings.Join(rules, ", "), them(len(rules)))
 	if len(unknown) > 0 {
-		msg += fmt.Sprintf(" (%s: no such rule in this run)", strings.Join(unknown, ", "))
+		msg += " (" + strings.Join(unknown, "; ") + ")"
 	}
 	return msg
 }

@@ -151,7 +151,7 @@ func TestAuditExemptions(t *testing.T) {
 		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	for _, p := range problems {
-		if p.Problem == engine.ProblemUnused && p.Object != nil && !strings.Contains(p.Message, "memory-request-mising: no such rule in this run") {
+		if p.Problem == engine.ProblemUnused && p.Object != nil && !strings.Contains(p.Message, "memory-request-mising: no such rule in this run; did you mean memory-request-missing?") {
 			t.Errorf("a mistyped rule ID is not called one: %s", p.Message)
 		}
 	}
