@@ -346,16 +346,23 @@ func (s *Set) Parameters() map[string]any {
 
 // ruleOf reads the rule a module declares; modules outside RulesPackage
 // (the helpers of lib/) declare none. Its errors start with file:line.
+//
+// A module that means to be a rule and would never run is an error, not
+// a silent skip: one whose METADATA gives a rule ID (custom.id) in a
+// package outside RulesPackage, and a rule with no findings rule.
 func ruleOf(file string, mod *ast.Module) (Rule, bool, error) {
 	pkg := packageOf(mod)
-	if !strings.HasPrefix(pkg, RulesPackage+".") {
-		return Rule{}, false, nil
-	}
 	var ann *ast.Annotations
 	for _, a := range mod.Annotations {
 		if a.Scope == "package" {
 			ann = a
 		}
+	}
+	if !strings.HasPrefix(pkg, RulesPackage+".") {
+		if ann != nil && str(ann.Custom["id"]) != "" {
+			return Rule{}, false, fmt.Errorf("%s:%d: package %s declares the rule %s (custom.id) but is not under %s, so it would never run: name it %s.<name>", file, mod.Package.Location.Row, pkg, str(ann.Custom["id"]), RulesPackage, RulesPackage)
+		}
+		return Rule{}, false, nil
 	}
 	if ann == nil {
 		return Rule{}, false, fmt.Errorf("%s:%d: package %s has no METADATA annotation", file, mod.Package.Location.Row, pkg)
@@ -363,6 +370,9 @@ func ruleOf(file string, mod *ast.Module) (Rule, bool, error) {
 	rule, err := ruleFrom(file, pkg, ann)
 	if err != nil {
 		return Rule{}, false, fmt.Errorf("%s:%d: %w", file, ann.Location.Row, err)
+	}
+	if !slices.ContainsFunc(mod.Rules, func(r *ast.Rule) bool { return r.Head.Ref().String() == "findings" }) {
+		return Rule{}, false, fmt.Errorf("%s:%d: package %s has no findings rule, so the rule %s could never report: write findings contains {\"msg\": ...} if { ... }", file, mod.Package.Location.Row, pkg, rule.ID)
 	}
 	return rule, true, nil
 }

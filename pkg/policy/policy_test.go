@@ -272,6 +272,10 @@ func TestLoadTeamErrorsNameFileAndLine(t *testing.T) {
 		"two IDs":       {fstest.MapFS{"a.rego": module("foo", "low", "a"), "b.rego": module("foo", "low", "b")}, `rule ID "foo" is declared by both team/policy/a.rego and team/policy/b.rego`},
 		"one package":   {fstest.MapFS{"a.rego": module("a", "low", "same"), "b.rego": module("b", "low", "same")}, "team/policy/a.rego and team/policy/b.rego both declare package prodready.rules.same"},
 		"no Rego files": {fstest.MapFS{"README.md": {Data: []byte("# rules\n")}}, "team/policy: no .rego files"},
+		"rule outside prodready.rules": {fstest.MapFS{"foo.rego": {Data: []byte(strings.Replace(string(module("acme-label", "low", "x").Data), "package prodready.rules.x", "package acme.rules.label", 1))}},
+			"team/policy/foo.rego:11: package acme.rules.label declares the rule acme-label (custom.id) but is not under prodready.rules, so it would never run"},
+		"no findings": {fstest.MapFS{"foo.rego": {Data: []byte(strings.Replace(string(module("foo", "low", "foo").Data), `findings contains {"msg": "m"} if false`, `violations contains "m" if false`, 1))}},
+			"team/policy/foo.rego:11: package prodready.rules.foo has no findings rule, so the rule foo could never report"},
 	} {
 		_, err := policy.LoadTeam("team/policy", tc.fsys)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
