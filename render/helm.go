@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -84,7 +85,7 @@ func RenderChart(ctx context.Context, path string, opts HelmOptions) ([]manifest
 	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
 		return nil, &manifest.Error{File: path, Err: fmt.Errorf("chart dependencies: %w", err)}
 	}
-	release := common.ReleaseOptions{Name: cmpOr(opts.ReleaseName, "release-name"), Namespace: cmpOr(opts.Namespace, "default"), Revision: 1, IsInstall: true}
+	release := common.ReleaseOptions{Name: cmp.Or(opts.ReleaseName, "release-name"), Namespace: cmp.Or(opts.Namespace, "default"), Revision: 1, IsInstall: true}
 	renderValues, err := util.ToRenderValuesWithSchemaValidation(ch, vals, release, caps, false)
 	if err != nil {
 		return nil, &manifest.Error{File: path, Err: fmt.Errorf("values: %w", err)}
@@ -152,13 +153,6 @@ func checkDependencies(ch *chart.Chart) error {
 		return fmt.Errorf("found in Chart.yaml, but missing in charts/ directory: %s", strings.Join(missing, ", "))
 	}
 	return nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // templateFailure is where Helm says a template failed:
