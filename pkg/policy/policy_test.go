@@ -33,6 +33,25 @@ func TestBuiltinCatalogue(t *testing.T) {
 	}
 }
 
+// TestTextsAreParagraphs guards what JSON, SARIF and annotations show: a
+// rule's description and remediation break lines only between paragraphs
+// (folded YAML, >-), never in mid-sentence.
+func TestTextsAreParagraphs(t *testing.T) {
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range set.Rules {
+		for field, text := range map[string]string{"description": r.Description, "remediation": r.Remediation} {
+			for para := range strings.SplitSeq(text, "\n") {
+				if para == "" || !strings.ContainsAny(para[len(para)-1:], ".:)") {
+					t.Errorf("%s: %s breaks a line in mid-sentence: %q", r.ID, field, para)
+				}
+			}
+		}
+	}
+}
+
 const header = `# METADATA
 # title: T
 # description: D

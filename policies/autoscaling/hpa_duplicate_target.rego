@@ -1,6 +1,6 @@
 # METADATA
 # title: Two HPAs scale one workload
-# description: |
+# description: >-
 #   Two or more HorizontalPodAutoscalers of a namespace target the same
 #   kind and name (the apiVersion of their scaleTargetRef aside). Each
 #   computes its own replica count from its own metrics for the same pods.
@@ -20,7 +20,7 @@
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Keep one HorizontalPodAutoscaler per workload and give it every metric
 #     (spec.metrics takes several: the HPA scales to the highest replica
 #     count any of them asks for), with one minReplicas, maxReplicas and

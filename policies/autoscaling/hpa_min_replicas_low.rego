@@ -1,6 +1,6 @@
 # METADATA
 # title: HPA minimum replicas too low
-# description: |
+# description: >-
 #   A HorizontalPodAutoscaler's minReplicas (unset = 1) is below minReplicas.
 #   The HPA scales its workload down to that floor whenever load is low: at
 #   night, at the weekend, after a quiet hour. One or two replicas then carry
@@ -23,7 +23,7 @@
 #       type: integer
 #       default: 3
 #       description: The smallest HPA minReplicas accepted.
-#   remediation: |
+#   remediation: >-
 #     Set spec.minReplicas to at least 3 (one replica per zone of a
 #     three-zone cluster), so that losing a node or a zone at the quietest
 #     hour leaves the service running, and spread the pods across zones with

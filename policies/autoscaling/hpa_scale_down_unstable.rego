@@ -1,6 +1,6 @@
 # METADATA
 # title: HPA scale-down stabilization window too short
-# description: |
+# description: >-
 #   A HorizontalPodAutoscaler sets behavior.scaleDown.stabilizationWindowSeconds
 #   below minSeconds. The window is how long the HPA remembers its earlier,
 #   higher recommendations before removing pods; Kubernetes defaults it to
@@ -24,7 +24,7 @@
 #       type: integer
 #       default: 300
 #       description: The shortest scale-down stabilization window accepted, in seconds.
-#   remediation: |
+#   remediation: >-
 #     Set spec.behavior.scaleDown.stabilizationWindowSeconds to at least 300,
 #     or remove it to keep the Kubernetes default of 300. To scale in faster
 #     without flapping, keep the window and limit the pace with

@@ -1,6 +1,6 @@
 # METADATA
 # title: HPA scales on utilization of a resource its pods do not request
-# description: |
+# description: >-
 #   A HorizontalPodAutoscaler scales on cpu or memory utilization and a
 #   container of the workload it targets has no request for that resource.
 #   Utilization is usage divided by the request, so the HPA cannot compute it:
@@ -25,7 +25,7 @@
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
 #   version: 2.0.0
-#   remediation: |
+#   remediation: >-
 #     Give every container of the target's pod template (sidecars included)
 #     a request for the resource the HPA scales on, sized from its typical
 #     usage. Or scale on an AverageValue target, which needs no request, or

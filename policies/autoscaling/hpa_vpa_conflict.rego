@@ -1,6 +1,6 @@
 # METADATA
 # title: VPA and HPA scale the same workload on the same resource
-# description: |
+# description: >-
 #   A VerticalPodAutoscaler that resizes running pods (updateMode Auto,
 #   Recreate or InPlaceOrRecreate; unset = Auto) and a
 #   HorizontalPodAutoscaler target the same workload (same namespace, kind
@@ -24,7 +24,7 @@
 #   profile: baseline
 #   kinds: [VerticalPodAutoscaler]
 #   version: 2.0.0
-#   remediation: |
+#   remediation: >-
 #     Let each autoscaler own a different signal: restrict the VPA to the
 #     resources the HPA does not scale on (resourcePolicy.containerPolicies
 #     with containerName "*" and controlledResources: ["memory"] for a CPU

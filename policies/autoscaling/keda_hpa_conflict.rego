@@ -1,6 +1,6 @@
 # METADATA
 # title: KEDA ScaledObject and HPA scale the same workload
-# description: |
+# description: >-
 #   A HorizontalPodAutoscaler and a KEDA ScaledObject of the same namespace
 #   target the same workload (kind and name; a ScaledObject's kind defaults
 #   to Deployment). KEDA scales through an HPA of its own (keda-hpa-<name>),
@@ -21,7 +21,7 @@
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Keep one autoscaler per workload: delete the HorizontalPodAutoscaler
 #     and move its metrics into the ScaledObject's triggers (KEDA has cpu and
 #     memory triggers, and takes minReplicaCount/maxReplicaCount and

@@ -1,6 +1,6 @@
 # METADATA
 # title: PodDisruptionBudget blocks node drains
-# description: |
+# description: >-
 #   A PodDisruptionBudget that allows no voluntary eviction at all:
 #   maxUnavailable 0 or "0%", or minAvailable "100%", whatever it selects;
 #   or (cross) a minAvailable that keeps at least as many pods as the
@@ -26,7 +26,7 @@
 #   profile: baseline
 #   kinds: [PodDisruptionBudget]
 #   version: 2.0.0
-#   remediation: |
+#   remediation: >-
 #     Use maxUnavailable: 1 (or a percentage above 0%, such as "25%"), which
 #     always lets one pod at a time be evicted while the others are healthy.
 #     If you need minAvailable, keep it below the workload's minimum replicas

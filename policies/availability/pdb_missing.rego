@@ -1,6 +1,6 @@
 # METADATA
 # title: PodDisruptionBudget missing
-# description: |
+# description: >-
 #   A Deployment, StatefulSet, ReplicaSet, ReplicationController or Argo
 #   Rollout runs at least two replicas at its effective minimum (the
 #   minReplicas of an HorizontalPodAutoscaler or the minReplicaCount of a
@@ -24,7 +24,7 @@
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Add a PodDisruptionBudget in the workload's namespace whose
 #     spec.selector matches the pod template's labels, with maxUnavailable: 1
 #     (or a percentage such as "25%" for large workloads). Prefer

@@ -1,6 +1,6 @@
 # METADATA
 # title: PodDisruptionBudget selects nothing
-# description: |
+# description: >-
 #   A PodDisruptionBudget whose selector matches the pod template labels of
 #   no workload of its namespace among the objects given (any workload kind:
 #   Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
@@ -26,7 +26,7 @@
 #   profile: baseline
 #   kinds: [PodDisruptionBudget]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Make spec.selector match the labels of the pod template it is meant to
 #     protect (compare with the workload's spec.template.metadata.labels,
 #     or run kubectl get pods -l '<selector>' -n <namespace>), or delete the

@@ -1,6 +1,6 @@
 # METADATA
 # title: Replicas not spread
-# description: |
+# description: >-
 #   A workload with an effective minimum of two replicas or more (the
 #   minReplicas of an HorizontalPodAutoscaler or minReplicaCount of a KEDA
 #   ScaledObject targeting it, else spec.replicas) whose pod template sets
@@ -21,7 +21,7 @@
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 2.0.0
-#   remediation: |
+#   remediation: >-
 #     Add a topologySpreadConstraint to the pod template with topologyKey
 #     topology.kubernetes.io/zone, maxSkew 1, whenUnsatisfiable
 #     ScheduleAnyway (pods still schedule when a zone is full or down) and a

@@ -1,6 +1,6 @@
 # METADATA
 # title: Single replica
-# description: |
+# description: >-
 #   A Deployment, StatefulSet or Argo Rollout whose effective minimum
 #   replicas is below minReplicas (2 by default): the minReplicas of an
 #   HorizontalPodAutoscaler, or the minReplicaCount of a KEDA ScaledObject,
@@ -30,7 +30,7 @@
 #       type: integer
 #       default: 2
 #       description: The smallest effective minimum replicas accepted.
-#   remediation: |
+#   remediation: >-
 #     Run at least two replicas: set spec.replicas to 2 or more, or, when an
 #     HorizontalPodAutoscaler or ScaledObject scales the workload, raise its
 #     minReplicas (minReplicaCount) to 2 or more. Spread the replicas across

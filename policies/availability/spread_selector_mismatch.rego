@@ -1,6 +1,6 @@
 # METADATA
 # title: Spread constraint selects none of its own pods
-# description: |
+# description: >-
 #   A topologySpreadConstraint of a pod template has a labelSelector that
 #   does not match the template's own labels, or has no labelSelector at all.
 #   The scheduler spreads a pod by counting, in each topology domain, the
@@ -19,7 +19,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Make each topologySpreadConstraint's labelSelector select the pod
 #     template's own labels, typically the same matchLabels as the workload's
 #     spec.selector (for example app: <name>). Add matchLabelKeys:

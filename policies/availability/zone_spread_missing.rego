@@ -1,6 +1,6 @@
 # METADATA
 # title: Replicas not spread across zones
-# description: |
+# description: >-
 #   A pod template sets topologySpreadConstraints or podAntiAffinity, but no
 #   constraint or term uses topologyKey topology.kubernetes.io/zone: the
 #   pods are kept apart per node (kubernetes.io/hostname) or per some other
@@ -16,7 +16,7 @@
 #   profile: strict
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Add a topologySpreadConstraint on topology.kubernetes.io/zone, next to
 #     the per-node one, with a labelSelector matching the pod template's own
 #     labels (maxSkew: 1, whenUnsatisfiable: ScheduleAnyway to keep

@@ -1,6 +1,6 @@
 # METADATA
 # title: Secret in env without a Reloader restart
-# description: |
+# description: >-
 #   A container takes a Secret through env (valueFrom.secretKeyRef) or
 #   envFrom (secretRef), and the workload has no Stakater Reloader
 #   annotation covering that Secret. Environment variables are read once,
@@ -27,7 +27,7 @@
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, DaemonSet, Rollout]
 #   version: 1.0.1
-#   remediation: |
+#   remediation: >-
 #     Annotate the workload (metadata.annotations, not only the pod
 #     template) with reloader.stakater.com/auto: "true", or list the Secret
 #     in secret.reloader.stakater.com/reload: "<name>[,<name>...]", and run

@@ -1,6 +1,6 @@
 # METADATA
 # title: Secret volume files readable by others
-# description: |
+# description: >-
 #   A secret volume (or a secret source of a projected volume) gives its
 #   files a mode that lets other users read them, or the group more than
 #   read: mode & 0o037 != 0. The mode of a file is its item's mode, else
@@ -20,7 +20,7 @@
 #   profile: strict
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Set defaultMode: 0400 on the secret volume (0440 with a pod
 #     securityContext.fsGroup when the application runs as a non-root user
 #     that is not the file owner), and give any items[].mode the same

@@ -1,6 +1,6 @@
 # METADATA
 # title: Spot only, no on-demand fallback
-# description: |
+# description: >-
 #   A pod template's nodeSelector, or every term of its required node
 #   affinity (requiredDuringSchedulingIgnoredDuringExecution), allows spot
 #   nodes only: a spotKeys label with spotValues only (case-insensitive).
@@ -40,7 +40,7 @@
 #         - "true"
 #         - preemptible
 #       description: Values of a spot key that mean spot capacity (compared case-insensitively).
-#   remediation: |
+#   remediation: >-
 #     Ask for spot with a preferred node affinity (preferredDuringScheduling
 #     IgnoredDuringExecution, weight 100) instead of a nodeSelector or a
 #     required term, or allow on-demand values too (for Karpenter,

@@ -1,6 +1,6 @@
 # METADATA
 # title: Autoscalers and what they scale
-# description: |
+# description: >-
 #   What the autoscaling rules share: which objects are
 #   HorizontalPodAutoscalers, VerticalPodAutoscalers and KEDA ScaledObjects;
 #   the workloads of the input an autoscaler targets (by kind, name and

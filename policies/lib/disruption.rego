@@ -1,6 +1,6 @@
 # METADATA
 # title: Disruption budgets and the workloads they protect
-# description: |
+# description: >-
 #   What the PodDisruptionBudget rules share: which workloads run
 #   interchangeable replicas, which PDBs select a workload's pods and which
 #   workloads a PDB selects (with the policy/v1beta1 quirk that an empty

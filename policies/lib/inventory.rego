@@ -1,6 +1,6 @@
 # METADATA
 # title: Other objects of the input
-# description: |
+# description: >-
 #   Cross-object rules read the other objects from data.inventory, in the
 #   shape Gatekeeper syncs: data.inventory.namespace[ns][apiVersion][kind][name]
 #   for namespaced objects and data.inventory.cluster[apiVersion][kind][name]

@@ -1,6 +1,6 @@
 # METADATA
 # title: RBAC roles, bindings and their subjects
-# description: |
+# description: >-
 #   What the rbac rules share: whether the object under review is a Role or
 #   ClusterRole (with its policy rules) or a RoleBinding or
 #   ClusterRoleBinding (with its subjects) of the rbac.authorization.k8s.io

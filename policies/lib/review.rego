@@ -1,6 +1,6 @@
 # METADATA
 # title: The object under review
-# description: |
+# description: >-
 #   One convention for every engine. Gatekeeper hands the object as
 #   input.review.object and a constraint's parameters as input.parameters,
 #   those of each rule it enforces as input.parameters.rules[rule id]; the

@@ -1,6 +1,6 @@
 # METADATA
 # title: Label selectors
-# description: |
+# description: >-
 #   Kubernetes LabelSelector semantics: every matchLabels pair and every
 #   matchExpressions term (In, NotIn, Exists, DoesNotExist) must hold. An
 #   empty selector {} matches every set of labels (as a policy/v1

@@ -1,6 +1,6 @@
 # METADATA
 # title: Spot capacity
-# description: |
+# description: >-
 #   Whether a pod spec can land on spot (preemptible) nodes, and whether it
 #   can land nowhere else. The spot rules pass their own parameters in:
 #   keys, the node label and taint keys that mark spot capacity (spotKeys),

@@ -1,6 +1,6 @@
 # METADATA
 # title: Words in messages
-# description: |
+# description: >-
 #   How messages name several things at once: "a, b and c".
 package lib.prodready.text
 

@@ -1,6 +1,6 @@
 # METADATA
 # title: Workloads and their pod templates
-# description: |
+# description: >-
 #   The pod template of every workload kind of the catalogue, its containers,
 #   and the workload facts rules share. A Helm test pod (annotation
 #   helm.sh/hook: test, test-success or test-failure) is not a workload, nor

@@ -1,6 +1,6 @@
 # METADATA
 # title: Liveness probe checks dependencies
-# description: |
+# description: >-
 #   A word of the livenessProbe's httpGet path or exec command (split on
 #   everything but letters and digits, lowercased) is a dependency word such
 #   as db, redis or upstream: the liveness check reaches past the process to
@@ -37,7 +37,7 @@
 #         - upstream
 #         - downstream
 #       description: Dependency words (strings, compared lowercase) a liveness httpGet path or exec command must not contain as a whole word.
-#   remediation: |
+#   remediation: >-
 #     Point liveness at an endpoint or command that checks only the process
 #     itself (for example /livez answered from memory, or a heartbeat file
 #     the main loop touches). Move dependency checks to the readinessProbe,

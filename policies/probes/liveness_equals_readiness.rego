@@ -1,6 +1,6 @@
 # METADATA
 # title: Liveness checks the same thing as readiness
-# description: |
+# description: >-
 #   A container's livenessProbe and readinessProbe use the same handler: the
 #   same httpGet path and port (an unset path is "/"), exec command, or grpc
 #   port and service. Readiness answers "can this replica
@@ -19,7 +19,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Give liveness its own endpoint that checks only that the process
 #     responds (for example /livez, answered without touching databases,
 #     caches or other services), and keep dependency and load checks in the

@@ -1,6 +1,6 @@
 # METADATA
 # title: Liveness probe missing
-# description: |
+# description: >-
 #   A container has no livenessProbe. A process that deadlocks, wedges its
 #   event loop or exhausts a thread pool usually stays up: without a liveness
 #   probe Kubernetes only restarts containers that exit, so the replica stays
@@ -14,7 +14,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Add a livenessProbe that checks only that the process itself responds
 #     (an httpGet /livez handled without touching databases or other
 #     services, a grpc health service, or an exec test of a heartbeat file),

@@ -1,6 +1,6 @@
 # METADATA
 # title: Probe timeout not below its period
-# description: |
+# description: >-
 #   A liveness, readiness or startup probe has timeoutSeconds >= periodSeconds
 #   (unset: 1 and 10). The kubelet runs one check at a time, so a check that
 #   hangs until its timeout leaves no gap before the next: the probe runs
@@ -16,7 +16,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Set timeoutSeconds well below periodSeconds (for example timeoutSeconds
 #     2 with periodSeconds 10). If the endpoint is legitimately slow, make it
 #     cheaper, or tolerate more misses with failureThreshold, rather than

@@ -1,6 +1,6 @@
 # METADATA
 # title: Readiness probe missing
-# description: |
+# description: >-
 #   A container that declares a port has no readinessProbe. Without one, the
 #   pod is Ready as soon as its containers start: Services and ingress send it
 #   requests while it is still booting (connection refused, 502s on every
@@ -15,7 +15,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Add a readinessProbe on the port the container serves (httpGet on a
 #     /ready endpoint, or tcpSocket, or grpc) that succeeds only once the
 #     process can serve requests, for example periodSeconds 5,

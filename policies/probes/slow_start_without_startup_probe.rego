@@ -1,6 +1,6 @@
 # METADATA
 # title: Slow start handled with a liveness delay
-# description: |
+# description: >-
 #   A container's livenessProbe waits initialDelaySeconds >= maxInitialDelay
 #   before its first check, and the container has no startupProbe. A long
 #   initial delay is the usual way to keep liveness from killing a slow boot,
@@ -21,7 +21,7 @@
 #       type: number
 #       default: 60
 #       description: The liveness initialDelaySeconds (seconds) from which a startupProbe is required instead.
-#   remediation: |
+#   remediation: >-
 #     Add a startupProbe on the liveness endpoint with failureThreshold x
 #     periodSeconds covering the slowest boot (for example periodSeconds 5,
 #     failureThreshold 36 for up to 180s) and drop the livenessProbe's

@@ -1,6 +1,6 @@
 # METADATA
 # title: Startup probe missing
-# description: |
+# description: >-
 #   A container has no startupProbe. Its liveness probe then runs from the
 #   first seconds of every start, so the time a boot may take is whatever
 #   initialDelaySeconds + failureThreshold x periodSeconds happens to allow.
@@ -17,7 +17,7 @@
 #   profile: strict
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Add a startupProbe on the liveness endpoint whose failureThreshold x
 #     periodSeconds covers the slowest boot you have seen, with margin (for
 #     example periodSeconds 2, failureThreshold 30 for up to 60s), and keep

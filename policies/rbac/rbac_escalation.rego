@@ -1,6 +1,6 @@
 # METADATA
 # title: RBAC rule grants escalate, bind or impersonate
-# description: |
+# description: >-
 #   A rule of a Role or ClusterRole grants escalate or bind on roles or
 #   clusterroles (apiGroup rbac.authorization.k8s.io), or impersonate on
 #   users, groups, serviceaccounts (core group), uids or userextras
@@ -22,7 +22,7 @@
 #   profile: baseline
 #   kinds: [ClusterRole, Role]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Remove escalate, bind and impersonate. Grant the subject the
 #     permissions themselves instead of the power to grant them; where a
 #     controller must create RoleBindings, limit bind to the roles it hands

@@ -1,6 +1,6 @@
 # METADATA
 # title: RBAC rule with a wildcard verb or resource
-# description: |
+# description: >-
 #   A rule of a Role or ClusterRole has "*" in verbs or in resources. A
 #   wildcard grants more than anyone reviewed: "*" verbs include delete,
 #   deletecollection, escalate, bind and impersonate; "*" resources include
@@ -21,7 +21,7 @@
 #   profile: baseline
 #   kinds: [ClusterRole, Role]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     List the verbs (get, list, watch, create, update, patch, delete) and
 #     the resources the subject actually uses, one rule per API group; find
 #     them in the API server's audit log, or with a tool such as audit2rbac.

@@ -1,6 +1,6 @@
 # METADATA
 # title: ServiceAccount bound cluster-wide
-# description: |
+# description: >-
 #   A ClusterRoleBinding has a ServiceAccount subject (or the User
 #   system:serviceaccount:<namespace>:<name>, the name its token
 #   authenticates as) whose namespace is not in exemptNamespaces, and a
@@ -43,7 +43,7 @@
 #         type: string
 #       default: [nodes, namespaces, persistentvolumes, storageclasses, customresourcedefinitions, apiservices, mutatingwebhookconfigurations, validatingwebhookconfigurations, validatingadmissionpolicies, validatingadmissionpolicybindings, clusterroles, clusterrolebindings, certificatesigningrequests, tokenreviews, subjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, localsubjectaccessreviews, priorityclasses, runtimeclasses, csidrivers, csinodes, volumeattachments, ingressclasses, clusterissuers, clusterpolicies]
 #       description: Resources only a ClusterRoleBinding grants (cluster-scoped, or cluster-wide reviews); a ClusterRole naming one is bound cluster-wide by nature.
-#   remediation: |
+#   remediation: >-
 #     Replace the ClusterRoleBinding with a RoleBinding of the same
 #     ClusterRole in each namespace the ServiceAccount works in. Check the
 #     ClusterRole together with its binding: one that grants cluster-scoped

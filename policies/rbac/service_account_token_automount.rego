@@ -1,6 +1,6 @@
 # METADATA
 # title: ServiceAccount token mounted by default
-# description: |
+# description: >-
 #   A workload's pod template does not set automountServiceAccountToken:
 #   false, and neither does its ServiceAccount (spec.serviceAccountName,
 #   unset = "default") when that ServiceAccount is among the objects given.
@@ -19,7 +19,7 @@
 #   profile: strict
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Set automountServiceAccountToken: false on the pod template, or on the
 #     ServiceAccount the workload runs as (a ServiceAccount of its own, not
 #     "default"). For the containers that do call the API, keep the mount

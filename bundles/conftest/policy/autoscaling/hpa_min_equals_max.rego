@@ -1,6 +1,6 @@
 # METADATA
 # title: HPA minimum equals maximum
-# description: |
+# description: >-
 #   A HorizontalPodAutoscaler's minReplicas (unset = 1) equals its
 #   maxReplicas. The HPA can then never change the replica count: the
 #   workload looks autoscaled in review and on dashboards, yet a traffic
@@ -16,7 +16,7 @@
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Raise maxReplicas to the count the workload may need at peak (sized from
 #     load tests, within the namespace's quota), keeping minReplicas as the
 #     floor. If the count is meant to be fixed, delete the HPA and set

@@ -1,6 +1,6 @@
 # METADATA
 # title: HPA target missing
-# description: |
+# description: >-
 #   A HorizontalPodAutoscaler's scaleTargetRef names an object (kind and
 #   name) that is not among the objects of its namespace in the input, while
 #   that namespace does have workloads in the input. Usually the workload was
@@ -21,7 +21,7 @@
 #   profile: baseline
 #   kinds: [HorizontalPodAutoscaler]
 #   version: 2.0.0
-#   remediation: |
+#   remediation: >-
 #     Point spec.scaleTargetRef (apiVersion, kind, name) at the workload the
 #     HPA is meant to scale, in the HPA's own namespace; in a Helm chart,
 #     build both names from the same template helper. Delete the HPA if its

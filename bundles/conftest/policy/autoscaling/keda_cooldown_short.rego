@@ -1,6 +1,6 @@
 # METADATA
 # title: KEDA scale-to-zero cooldown too short
-# description: |
+# description: >-
 #   A KEDA ScaledObject that scales its workload to zero (minReplicaCount 0,
 #   the KEDA default when unset, or idleReplicaCount 0) sets cooldownPeriod
 #   below minSeconds. cooldownPeriod is how long KEDA waits after the last
@@ -22,7 +22,7 @@
 #       type: integer
 #       default: 300
 #       description: The shortest cooldownPeriod accepted, in seconds, for a ScaledObject that scales to zero.
-#   remediation: |
+#   remediation: >-
 #     Set spec.cooldownPeriod to at least 300 (the KEDA default), or longer
 #     than the usual gap between bursts of work; or keep one warm replica
 #     with minReplicaCount 1 if cold starts are too slow for the workload.

@@ -1,6 +1,6 @@
 # METADATA
 # title: VPA without minAllowed and maxAllowed
-# description: |
+# description: >-
 #   A VerticalPodAutoscaler that applies its recommendations (every
 #   updateMode but Off; unset = Auto) lets a container's requests move
 #   without both resourcePolicy.containerPolicies minAllowed and maxAllowed.
@@ -24,7 +24,7 @@
 #   profile: baseline
 #   kinds: [VerticalPodAutoscaler]
 #   version: 2.0.0
-#   remediation: |
+#   remediation: >-
 #     Under spec.resourcePolicy.containerPolicies, give each container (or
 #     containerName "*") minAllowed and maxAllowed for cpu and memory: the
 #     floor the service needs at its quietest, the ceiling a node of the

@@ -1,6 +1,6 @@
 # METADATA
 # title: Absolute PodDisruptionBudget on an autoscaled workload
-# description: |
+# description: >-
 #   A PodDisruptionBudget with an integer minAvailable (above 0) selects the
 #   pods of a workload that an HorizontalPodAutoscaler or a KEDA
 #   ScaledObject scales. A fixed count does not follow the replica count the
@@ -18,7 +18,7 @@
 #   profile: baseline
 #   kinds: [PodDisruptionBudget]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Replace the integer minAvailable with maxUnavailable: 1 (or a
 #     percentage such as "25%"), or with a percentage minAvailable such as
 #     "50%", so the budget follows the replica count the autoscaler sets.

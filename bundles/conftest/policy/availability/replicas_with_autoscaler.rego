@@ -1,6 +1,6 @@
 # METADATA
 # title: spec.replicas set on an autoscaled workload
-# description: |
+# description: >-
 #   A workload sets spec.replicas while an HorizontalPodAutoscaler or a KEDA
 #   ScaledObject of its namespace targets it (scaleTargetRef kind and name).
 #   The autoscaler owns the replica count: every kubectl apply, helm upgrade
@@ -18,7 +18,7 @@
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Remove spec.replicas from the workload's manifest (in a Helm chart,
 #     render it only when autoscaling is disabled) and let the
 #     HorizontalPodAutoscaler's minReplicas, or the ScaledObject's

@@ -1,6 +1,6 @@
 # METADATA
 # title: Rolling update may take every replica down
-# description: |
+# description: >-
 #   A Deployment with spec.replicas of 2 or more whose rolling update allows
 #   maxUnavailable "100%", or an integer at least spec.replicas. The
 #   Deployment controller may then scale the old ReplicaSet to zero before
@@ -15,7 +15,7 @@
 #   profile: baseline
 #   kinds: [Deployment]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Lower spec.strategy.rollingUpdate.maxUnavailable to a share that keeps
 #     serving capacity, the default 25% or 1, or set it to 0 with maxSurge 1
 #     (or more) to bring new pods up before old ones go.

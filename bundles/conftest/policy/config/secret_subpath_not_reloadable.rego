@@ -1,6 +1,6 @@
 # METADATA
 # title: Secret mounted with subPath without a Reloader restart
-# description: |
+# description: >-
 #   A container mounts a Secret volume (a secret volume, or a projected
 #   volume with a secret source) through a volumeMount with subPath or
 #   subPathExpr, and the workload has no Stakater Reloader annotation
@@ -26,7 +26,7 @@
 #   profile: baseline
 #   kinds: [Deployment, StatefulSet, DaemonSet, Rollout]
 #   version: 1.0.1
-#   remediation: |
+#   remediation: >-
 #     Mount the whole Secret volume at a directory of its own (no subPath)
 #     and point the application at the file inside it, so the kubelet
 #     updates it in place; or annotate the workload with

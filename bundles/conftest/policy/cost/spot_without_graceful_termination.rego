@@ -1,6 +1,6 @@
 # METADATA
 # title: Spot pods without time to shut down
-# description: |
+# description: >-
 #   A pod template can land on spot (preemptible) nodes and gives its pods
 #   terminationGracePeriodSeconds (unset = 30) below minSeconds. Spot nodes
 #   are reclaimed with short notice, routinely and several at once; the
@@ -49,7 +49,7 @@
 #         - "true"
 #         - preemptible
 #       description: Values of a spot key that mean spot capacity (compared case-insensitively).
-#   remediation: |
+#   remediation: >-
 #     Set spec.template.spec.terminationGracePeriodSeconds to at least
 #     minSeconds (60 by default), handle SIGTERM (stop accepting work,
 #     finish or hand back what is in flight, checkpoint), and add a preStop

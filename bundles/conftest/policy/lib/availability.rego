@@ -1,6 +1,6 @@
 # METADATA
 # title: Availability and scheduling
-# description: |
+# description: >-
 #   What the availability rules share: whether a KEDA ScaledObject may scale
 #   a workload to zero, and how a pod
 #   template spreads its pods (topologySpreadConstraints and podAntiAffinity

@@ -1,6 +1,6 @@
 # METADATA
 # title: Secrets a workload consumes, and whether Reloader restarts it
-# description: |
+# description: >-
 #   What the config rules share: the workloads Stakater Reloader restarts
 #   (Deployment, StatefulSet, DaemonSet and Argo Rollout), the containers
 #   that keep running with what they read at start (app containers and

@@ -1,6 +1,6 @@
 # METADATA
 # title: Exemptions
-# description: |
+# description: >-
 #   Whether the object under review is exempt from a rule, decided here once
 #   for every engine: the SDK, Conftest, the OPA bundle and Gatekeeper.
 #   An exemption comes from the object itself (the annotation

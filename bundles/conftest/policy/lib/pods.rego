@@ -1,6 +1,6 @@
 # METADATA
 # title: The pods a workload of the input runs
-# description: |
+# description: >-
 #   The pod template a workload runs, for the rules that judge it with the
 #   other objects of the input: its own, or, for an Argo Rollout with
 #   spec.workloadRef, the template of the Deployment it references, which

@@ -1,6 +1,6 @@
 # METADATA
 # title: Container probes
-# description: |
+# description: >-
 #   What the probe rules share: the containers they look at (the app
 #   containers of long-running workloads), the settings Kubernetes runs a
 #   probe with once it has filled in its defaults, what a probe checks (its

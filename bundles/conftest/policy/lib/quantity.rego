@@ -1,6 +1,6 @@
 # METADATA
 # title: Kubernetes resource quantities
-# description: |
+# description: >-
 #   parse(q) turns a quantity ("512Mi", "1.5Gi", "500m", "2", "1e3", 1024)
 #   into a number, in base units (bytes, cores), as the API server's
 #   resource.ParseQuantity reads it. Undefined when q is not a quantity, so

@@ -1,6 +1,6 @@
 # METADATA
 # title: Container resources
-# description: |
+# description: >-
 #   A container's requests and limits as numbers, with Kubernetes defaulting:
 #   a container with only limits.X gets requests.X = limits.X; and how
 #   messages name a container (an initContainer is called one).

@@ -1,6 +1,6 @@
 # METADATA
 # title: Replicas and autoscalers across objects
-# description: |
+# description: >-
 #   What cross-object rules share: which HorizontalPodAutoscalers and KEDA
 #   ScaledObjects target a workload (by kind, name and namespace), which
 #   workloads run a replica count, their effective minimum replicas and

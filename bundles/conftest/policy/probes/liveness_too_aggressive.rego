@@ -1,6 +1,6 @@
 # METADATA
 # title: Liveness probe too aggressive
-# description: |
+# description: >-
 #   A livenessProbe gives up after failureThreshold x periodSeconds (unset: 3
 #   and 10) < minWindowSeconds. A healthy process regularly stops answering
 #   for a few seconds: a stop-the-world garbage collection, a burst of slow
@@ -20,7 +20,7 @@
 #       type: number
 #       default: 10
 #       description: The shortest liveness failureThreshold x periodSeconds (seconds) accepted.
-#   remediation: |
+#   remediation: >-
 #     Raise failureThreshold or periodSeconds so that failureThreshold x
 #     periodSeconds covers the longest pause a healthy process has (at least
 #     minWindowSeconds; for example periodSeconds 10, failureThreshold 3).

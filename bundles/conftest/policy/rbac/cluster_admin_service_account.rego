@@ -1,6 +1,6 @@
 # METADATA
 # title: cluster-admin bound to a ServiceAccount
-# description: |
+# description: >-
 #   A RoleBinding or ClusterRoleBinding grants the ClusterRole cluster-admin
 #   to a ServiceAccount (a ServiceAccount subject, or the User
 #   system:serviceaccount:<namespace>:<name> its token authenticates as) or
@@ -21,7 +21,7 @@
 #   profile: baseline
 #   kinds: [ClusterRoleBinding, RoleBinding]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Write a Role (or ClusterRole) listing only the verbs and resources the
 #     ServiceAccount uses, and bind that instead of cluster-admin, with a
 #     RoleBinding in each namespace it works in rather than a

@@ -1,6 +1,6 @@
 # METADATA
 # title: RBAC rule reads every Secret
-# description: |
+# description: >-
 #   A rule of a Role or ClusterRole grants get, list or watch on secrets of
 #   the core API group without resourceNames, naming the verb and secrets
 #   explicitly: a "*" in verbs or resources is rbac-wildcard's finding, not
@@ -20,7 +20,7 @@
 #   profile: baseline
 #   kinds: [ClusterRole, Role]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Name the Secrets the subject reads in resourceNames, in a Role of
 #     their namespace. Better, mount them into the pods that use them (as
 #     volumes or env) instead of reading them through the API. Keep

@@ -1,6 +1,6 @@
 # METADATA
 # title: CPU limit on a latency-sensitive workload
-# description: |
+# description: >-
 #   A container sets limits.cpu in a latency-sensitive workload. A CPU limit is
 #   a CFS quota: once the container's threads have used limit x 100ms of CPU
 #   time within a 100ms period, the kernel stalls them until the next period,
@@ -28,7 +28,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout]
 #   version: 1.1.0
-#   remediation: |
+#   remediation: >-
 #     Remove resources.limits.cpu from the container and keep (or set)
 #     resources.requests.cpu at its typical usage. If the workload is not on
 #     anyone's request path, annotate it prodready.dev/workload-class: batch.

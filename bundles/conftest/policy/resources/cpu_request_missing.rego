@@ -1,6 +1,6 @@
 # METADATA
 # title: CPU request missing
-# description: |
+# description: >-
 #   A container or initContainer has neither requests.cpu nor limits.cpu.
 #   The scheduler then places the pod as if the container used no CPU, so it
 #   lands on nodes that are already saturated, and under contention the kernel
@@ -13,7 +13,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.1
-#   remediation: |
+#   remediation: >-
 #     Set resources.requests.cpu to the container's typical usage (for example
 #     the p95 of rate(container_cpu_usage_seconds_total[5m]) over a busy day).
 #     For a latency-sensitive service, leave limits.cpu unset.

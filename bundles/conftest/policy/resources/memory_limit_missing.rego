@@ -1,6 +1,6 @@
 # METADATA
 # title: Memory limit missing
-# description: |
+# description: >-
 #   A container has no limits.memory and no LimitRange of its namespace gives
 #   it a default one. Nothing then bounds its memory but the node: a leak or a
 #   runaway cache grows until the node runs short, and the kubelet evicts, or
@@ -17,7 +17,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.1
-#   remediation: |
+#   remediation: >-
 #     Set resources.limits.memory with headroom above the request: at least
 #     1.5x requests.memory (what memory-limit-no-headroom checks), sized from
 #     the container's peak working set. Or give the namespace a LimitRange

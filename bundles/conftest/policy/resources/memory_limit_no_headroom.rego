@@ -1,6 +1,6 @@
 # METADATA
 # title: Memory limit without headroom
-# description: |
+# description: >-
 #   A container or initContainer sets limits.memory below minRatio times
 #   requests.memory. That includes a limit equal to the request, and a limit
 #   with no request at all, which Kubernetes turns into request = limit. The
@@ -22,7 +22,7 @@
 #       type: number
 #       default: 1.5
 #       description: The smallest limits.memory / requests.memory accepted.
-#   remediation: |
+#   remediation: >-
 #     Set requests.memory to the steady-state working set (for example the p95
 #     of container_memory_working_set_bytes) and limits.memory to at least
 #     minRatio times that request (1.5x by default), sized from the observed

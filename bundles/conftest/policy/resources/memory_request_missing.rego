@@ -1,6 +1,6 @@
 # METADATA
 # title: Memory request missing
-# description: |
+# description: >-
 #   A container or initContainer has neither requests.memory nor limits.memory.
 #   The scheduler then leaves the container's memory out of the pod's
 #   request, so the pod can land on a node without room for it, and under
@@ -14,7 +14,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.1
-#   remediation: |
+#   remediation: >-
 #     Set resources.requests.memory to the container's steady-state working set
 #     (for example the p95 of container_memory_working_set_bytes), and a
 #     memory limit above it.

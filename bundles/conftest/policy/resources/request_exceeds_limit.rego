@@ -1,6 +1,6 @@
 # METADATA
 # title: Request greater than its limit
-# description: |
+# description: >-
 #   A container or initContainer writes requests.cpu or requests.memory
 #   greater than its limit of the same resource (compared as quantities:
 #   1Gi is more than 1000Mi, and 64Mi more than 64M). Kubernetes validates
@@ -18,7 +18,7 @@
 #   profile: baseline
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout]
 #   version: 1.0.0
-#   remediation: |
+#   remediation: >-
 #     Decide which of the two is right. If the request was raised because
 #     the container needs more, raise the limit with it (memory: at least
 #     1.5x the request, as memory-limit-no-headroom checks; CPU: consider no
