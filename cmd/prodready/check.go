@@ -11,6 +11,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/prodready/prodready/pkg/engine"
@@ -26,7 +27,7 @@ func newCheck(stdin io.Reader) *cobra.Command {
 	var timeout, ruleTimeout time.Duration
 	var maxFileSize string
 	var maxDepth, maxValues int
-	var showExempted, auditExemptions, quiet bool
+	var showExempted, auditExemptions, requireReasons, quiet, verbose bool
 	var configs configFlags
 	var renders renderFlags
 	cmd := &cobra.Command{
@@ -62,8 +63,8 @@ plain files.`,
 			if err := checkOutputFormat(output); err != nil {
 				return err
 			}
-			if quiet && output != "text" {
-				return fmt.Errorf("--quiet is for the text output, not %s", output)
+			if (quiet || verbose) && output != "text" {
+				return fmt.Errorf("--quiet and --verbose are for the text output, not %s", output)
 			}
 			set, cfg, err := library(policies, &configs)
 			if err != nil {
@@ -102,9 +103,16 @@ plain files.`,
 				evalErr = fmt.Errorf("the check did not finish within %s (--timeout): it reports what it read and evaluated until then", timeout)
 			}
 			rep := report.New(loaded, c.results, evalErr, threshold)
+			rep.Summary.Profile = cfg.ResolveProfile(prof)
+			if cfg != nil {
+				rep.Summary.Config = cfg.File
+			}
+			if requireReasons {
+				rep.RequireExemptionReasons()
+			}
 			out := cmd.OutOrStdout()
 			r := rendering{report: rep, rules: eng.Rules(), objects: loaded.Objects,
-				text: text.Options{Color: colorTerminal(out), ShowExempted: showExempted, Quiet: quiet}}
+				text: text.Options{Color: colorTerminal(out), Width: terminalWidth(out), ShowExempted: showExempted, Quiet: quiet, Verbose: verbose}}
 			if err := r.write(out, output); err != nil {
 				return err
 			}
@@ -125,6 +133,9 @@ plain files.`,
 	f.IntVar(&maxValues, "max-values", manifest.DefaultMaxValues, "how many values a document may hold, estimated from its lines and commas (parsing takes about 250 bytes a value); a larger document is an input error and is not parsed")
 	f.BoolVar(&showExempted, "show-exempted", false, "list the exempted findings too, each with its exemption (JSON output always lists them, under \"exempted\")")
 	f.BoolVarP(&quiet, "quiet", "q", false, "text output: write only the summary line (and input errors); no progress either")
+	f.BoolVarP(&verbose, "verbose", "v", false, "text output: write each finding's whole message and its fix under its line")
+	cmd.MarkFlagsMutuallyExclusive("quiet", "verbose")
+	f.BoolVar(&requireReasons, "require-exemption-reason", false, "make an exemption annotation without "+engine.ExemptReasonAnnotation+" an input error (exit 2) at its object, not a warning")
 	f.BoolVar(&auditExemptions, "audit-exemptions", false, "also audit the exemptions: list the ones that matched no finding, expired ones and ones without a reason or with a bad date (JSON: \"audit\"), and exit 1 when there are any")
 	policies.register(cmd)
 	configs.register(cmd)
@@ -161,6 +172,20 @@ var isTerminal = terminalFile
 func terminalFile(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// terminalWidth is how many columns the terminal w is, to wrap text to; 0
+// when w is no terminal (a pipe or a file gets a line per finding).
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(w) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || width <= 0 {
+		return 80
+	}
+	return width
 }
 
 // colorTerminal says whether to colour what goes to w: on a terminal,

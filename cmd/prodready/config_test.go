@@ -68,6 +68,10 @@ rules:
 	if _, ok := got["cpu-request-missing"]; ok {
 		t.Error("cpu-request-missing runs though the configuration disables it")
 	}
+	text := prodreadyIn(t, sub, "", "check", "--profile", "strict", "api.yaml").stdout
+	if want := "\nprofile strict, configuration ../../.prodready.yaml\n"; !strings.Contains(text, want) {
+		t.Errorf("the text summary does not name the configuration applied (%q):\n%s", want, text)
+	}
 	untuned, _ := checkIn(t, sub, "--no-config", "api.yaml")
 	if _, ok := untuned["single-replica"]; ok {
 		t.Error("--no-config still applies minReplicas 3")

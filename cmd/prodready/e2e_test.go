@@ -345,15 +345,41 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestTextOutputIsReadable: on a pipe, the text output of the README's
+// demo is the golden file pkg/report/text tests (a line per finding,
+// no colour), which the README shows; -v adds the fixes; --verbose and
+// --quiet are for text only.
 func TestTextOutputIsReadable(t *testing.T) {
-	res := prodready(t, "", "check", "examples/resources/memory-request-missing.yaml")
-	for _, want := range []string{"memory-request-missing", "HIGH", "fix:", "objects checked", "examples/resources/memory-request-missing.yaml:"} {
+	want, err := os.ReadFile("../../pkg/report/text/testdata/demo.pipe.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := prodready(t, "", "check", "examples/demo/"); res.stdout != string(want) || res.code != 1 {
+		t.Errorf("exit %d, output:\n%s\nwant:\n%s", res.code, res.stdout, want)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "$ prodready check examples/demo/\n"+string(want)+"```") {
+		t.Error("README.md does not show the demo's output as it is (pkg/report/text/testdata/demo.pipe.txt)")
+	}
+	if n := strings.Count(string(want), "\n"); n >= 40 {
+		t.Errorf("the demo's output is %d lines, want under 40", n)
+	}
+	res := prodready(t, "", "check", "-v", "examples/resources/memory-request-missing.yaml")
+	for _, want := range []string{"memory-request-missing", "HIGH", "\n           fix: ", "objects checked", "examples/resources/memory-request-missing.yaml:35"} {
 		if !strings.Contains(res.stdout, want) {
-			t.Errorf("text output lacks %q:\n%s", want, res.stdout)
+			t.Errorf("verbose text output lacks %q:\n%s", want, res.stdout)
 		}
 	}
 	if strings.Contains(res.stdout, "\x1b[") {
 		t.Error("colour codes written to a pipe")
+	}
+	for _, args := range [][]string{{"-v", "-o", "json"}, {"-v", "-q"}} {
+		if res := prodready(t, "", append(append([]string{"check"}, args...), "examples/demo/")...); res.code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, res.code)
+		}
 	}
 }
 

@@ -185,3 +185,23 @@ func TestAuditExemptions(t *testing.T) {
 		t.Errorf("exit %d, audit %s: want 0 and an empty audit", res.code, keys["audit"])
 	}
 }
+
+// TestExemptionWithoutAReason: the annotation exempts and the text output
+// warns about it, every run; --require-exemption-reason makes it an input
+// error at the object (exit 2), and one with a reason passes.
+func TestExemptionWithoutAReason(t *testing.T) {
+	input := exemptedWorkload("nightly", `prodready.dev/exempt: "*"`)
+	res := prodready(t, input, "check", "--fail-on", "low", "-")
+	if res.code != 0 || !strings.HasPrefix(res.stdout, "warning: Deployment shop/nightly is exempted from ") ||
+		!strings.Contains(res.stdout, "without a reason: add prodready.dev/exempt-reason") {
+		t.Errorf("exit %d, want 0 with a warning:\n%s", res.code, res.stdout)
+	}
+	res = prodready(t, input, "check", "--fail-on", "low", "--require-exemption-reason", "-")
+	if res.code != 2 || !strings.Contains(res.stdout, "error: <stdin>:1: Deployment shop/nightly is exempted from ") || strings.Contains(res.stdout, "warning:") {
+		t.Errorf("--require-exemption-reason: exit %d, want 2 with an error at the object:\n%s", res.code, res.stdout)
+	}
+	explained := exemptedWorkload("nightly", `prodready.dev/exempt: "*"`, `prodready.dev/exempt-reason: "a batch job, retried"`)
+	if res := prodready(t, explained, "check", "--fail-on", "low", "--require-exemption-reason", "-"); res.code != 0 || strings.Contains(res.stdout, "reason") {
+		t.Errorf("with a reason: exit %d, want 0 and no word of it:\n%s", res.code, res.stdout)
+	}
+}

@@ -78,6 +78,34 @@ func TestExemptionWithAnInvalidDateDoesNotApply(t *testing.T) {
 	}
 }
 
+// TestAnExemptionWithoutAReasonIsWarnedAbout: it exempts, and a warning
+// per object names the rules it exempts (pdb-missing does not fire on
+// it); one with a reason, an expired one and a configured one are not
+// warned about.
+func TestAnExemptionWithoutAReasonIsWarnedAbout(t *testing.T) {
+	src := annotatedDeployment("api", `prodready.dev/exempt: "memory-request-missing,cpu-request-missing,pdb-missing"`) + "---\n" +
+		annotatedDeployment("explained", `prodready.dev/exempt: "*"`, `prodready.dev/exempt-reason: "sized by the vendor"`) + "---\n" +
+		annotatedDeployment("expired", `prodready.dev/exempt: "*"`, `prodready.dev/exempt-until: "2020-01-01"`) + "---\n" +
+		annotatedDeployment("configured")
+	eng, err := engine.New(at("2027-01-01T00:00:00Z"), engine.WithExemptions([]config.Exemption{{Rules: []string{"*"}, Name: "configured", Reason: "platform-owned"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := eng.Evaluate(context.Background(), parse(t, "d.yaml", src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []engine.Warning{{
+		Code:    engine.WarningExemptionWithoutReason,
+		Object:  engine.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"},
+		Places:  []engine.Place{{File: "d.yaml", Line: 1, APIVersion: "apps/v1"}},
+		Message: "Deployment shop/api is exempted from cpu-request-missing, memory-request-missing by its prodready.dev/exempt annotation without a reason: add prodready.dev/exempt-reason saying why the rule does not hold here (configured exemptions must give one)",
+	}}
+	if !reflect.DeepEqual(res.Warnings, want) {
+		t.Errorf("warnings\n%+v\nwant\n%+v", res.Warnings, want)
+	}
+}
+
 func TestConfiguredExemptions(t *testing.T) {
 	exemptions := []config.Exemption{
 		{Rules: []string{"*"}, Namespace: "billing", Reason: "another namespace", Line: 3},

@@ -15,8 +15,8 @@ type Results struct {
 	// Exempted are the findings an exemption covers, sorted the same way:
 	// reported, never failing. Each names its Exemption.
 	Exempted []Finding
-	// Warnings are about the input as a whole (see Warning), sorted by
-	// kind, namespace and name; they change no finding.
+	// Warnings are about the input (see Warning), sorted by kind,
+	// namespace and name; they change no finding.
 	Warnings []Warning
 	// Audit are the problems of the exemption audit when the engine was
 	// made WithExemptionAudit (then non-nil, if empty); nil otherwise.
@@ -58,6 +58,8 @@ func results(findings []Finding, warnings []Warning) *Results {
 			r.Findings = append(r.Findings, f)
 		}
 	}
+	r.Warnings = append(r.Warnings, unexplained(r.Exempted)...)
+	sortWarnings(r.Warnings)
 	return r
 }
 

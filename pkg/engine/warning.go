@@ -12,9 +12,15 @@ import (
 	"github.com/prodready/prodready/pkg/manifest"
 )
 
-// WarningDuplicateObject is the Code of a Warning about objects of one
-// identity.
-const WarningDuplicateObject = "duplicate-object"
+// The Codes of warnings.
+const (
+	// WarningDuplicateObject is about objects of one identity.
+	WarningDuplicateObject = "duplicate-object"
+	// WarningExemptionWithoutReason is about an object whose
+	// prodready.dev/exempt annotation exempts findings without a
+	// prodready.dev/exempt-reason.
+	WarningExemptionWithoutReason = "exemption-without-reason"
+)
 
 // A Warning is about the input as a whole, not about one object: no rule
 // makes it, it is no finding and no error. Every object was still
@@ -23,10 +29,15 @@ const WarningDuplicateObject = "duplicate-object"
 // warnings of a run beside its findings, and the report renders them in
 // every output format without changing the exit code.
 //
-// The one warning today is WarningDuplicateObject: two or more objects of
-// the input have one identity (kind, namespace and name), so the API
-// server would hold one object where the input has several, and applying
-// them all keeps the one applied last.
+// WarningDuplicateObject: two or more objects of the input have one
+// identity (kind, namespace and name), so the API server would hold one
+// object where the input has several, and applying them all keeps the one
+// applied last.
+//
+// WarningExemptionWithoutReason: an object's exemption annotation exempts
+// findings and gives no reason, which a configured exemption must. The
+// exemption applies; the warning asks for the reason every run, so that
+// the next reader knows why the rule does not hold here.
 type Warning struct {
 	// Code names what the warning is about: WarningDuplicateObject.
 	Code    string `json:"code"`
@@ -185,4 +196,44 @@ func duplicateMessage(ref ObjectRef, places []Place) string {
 	}
 	return fmt.Sprintf("%s %s is defined %s, at %s: %s, so applying %s keeps only the one applied last; %s",
 		ref.Kind, name, times, where, one, both, each)
+}
+
+// unexplained are the WarningExemptionWithoutReason warnings about the
+// objects of exempted (sorted by object): one per object whose annotation
+// exempted a finding without a reason.
+func unexplained(exempted []Finding) []Warning {
+	var ws []Warning
+	for i := 0; i < len(exempted); {
+		f := exempted[i]
+		var rules []string
+		for ; i < len(exempted) && sameObject(exempted[i], f); i++ {
+			if x := exempted[i].Exemption; x != nil && x.Source == SourceAnnotation && strings.TrimSpace(x.Reason) == "" && !slices.Contains(rules, exempted[i].Rule) {
+				rules = append(rules, exempted[i].Rule)
+			}
+		}
+		if len(rules) == 0 {
+			continue
+		}
+		name := f.Object.Name
+		if f.Object.Namespace != "" {
+			name = f.Object.Namespace + "/" + name
+		}
+		ws = append(ws, Warning{Code: WarningExemptionWithoutReason, Object: f.Object,
+			Places: []Place{{File: f.File, Line: f.ObjectLine, APIVersion: f.Object.APIVersion}},
+			Message: fmt.Sprintf("%s %s is exempted from %s by its %s annotation without a reason: add %s saying why the rule does not hold here (configured exemptions must give one)",
+				f.Object.Kind, name, strings.Join(rules, ", "), ExemptAnnotation, ExemptReasonAnnotation)})
+	}
+	return ws
+}
+
+func sameObject(a, b Finding) bool {
+	return a.File == b.File && a.ObjectLine == b.ObjectLine && a.Object == b.Object
+}
+
+// sortWarnings sorts warnings by kind, namespace and name, then code.
+func sortWarnings(ws []Warning) {
+	slices.SortStableFunc(ws, func(a, b Warning) int {
+		return cmp.Or(cmp.Compare(a.Object.Kind, b.Object.Kind), cmp.Compare(a.Object.Namespace, b.Object.Namespace),
+			cmp.Compare(a.Object.Name, b.Object.Name), cmp.Compare(a.Code, b.Code))
+	})
 }

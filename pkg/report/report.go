@@ -41,6 +41,10 @@ type Summary struct {
 	Warnings   int                     `json:"warnings"`
 	BySeverity map[policy.Severity]int `json:"bySeverity"`
 	FailOn     policy.Severity         `json:"failOn"`
+	// Profile is the profile the rules ran at and Config the
+	// configuration file applied ("" for none), when the caller sets them.
+	Profile policy.Profile `json:"profile,omitempty"`
+	Config  string         `json:"config,omitempty"`
 }
 
 // InputError is a file or document that could not be read or evaluated.
@@ -92,6 +96,23 @@ func New(loaded *manifest.Result, res *engine.Results, evalErr error, failOn pol
 	r.Summary.Warnings = len(r.Warnings)
 	r.Summary.Skipped = len(r.Skipped)
 	return r
+}
+
+// RequireExemptionReasons makes every exemption annotation without a
+// reason an input error at its object instead of a warning, for teams that
+// want each exemption explained (check --require-exemption-reason).
+func (r *Report) RequireExemptionReasons() {
+	var kept []engine.Warning
+	for _, w := range r.Warnings {
+		if w.Code != engine.WarningExemptionWithoutReason {
+			kept = append(kept, w)
+			continue
+		}
+		at := w.Places[0]
+		r.Errors = append(r.Errors, InputError{File: at.File, Line: at.Line, Message: w.Message})
+	}
+	r.Warnings = append([]engine.Warning{}, kept...)
+	r.Summary.Errors, r.Summary.Warnings = len(r.Errors), len(r.Warnings)
 }
 
 func unjoin(err error) []error {

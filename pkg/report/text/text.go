@@ -1,9 +1,12 @@
-// Package text writes a report for people: findings grouped by object, the
-// fix under each, the exempted findings when asked, the exemption audit,
-// input errors, warnings about the input, and a summary with counts per
-// severity; or, quiet, only the errors and the summary (which counts the
-// warnings). Colour only when asked (the CLI asks on a
-// terminal).
+// Package text writes a report for people: one line per finding (severity,
+// rule, file:line and the message's first clause, naming the container),
+// grouped by object with the most severe first; with Verbose the whole
+// message and the fix under each; the exempted findings when asked, the
+// exemption audit, input errors, warnings about the input, and a summary:
+// counts per severity, the profile and configuration applied. Quiet writes
+// only the errors and the summary line. Colour and wrapping to a width only
+// when asked (the CLI asks on a terminal); unwrapped, a finding is one line
+// for grep and CI logs.
 package text
 
 import (
@@ -11,7 +14,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/policy"
@@ -21,6 +26,10 @@ import (
 // Options shape the output.
 type Options struct {
 	Color bool
+	// Width wraps lines to that many columns (a terminal's); 0 does not.
+	Width int
+	// Verbose adds each finding's whole message and its fix.
+	Verbose bool
 	// ShowExempted lists the exempted findings too, each with its exemption.
 	ShowExempted bool
 	// Quiet writes only the input errors and the summary line.
@@ -35,8 +44,8 @@ const (
 	cyan  = "\x1b[36m"
 )
 
-// indent lines up a finding's message, exemption and fix under its rule.
-const indent = "           "
+// indent lines up what follows a finding's line under its rule.
+const indent = 11
 
 // severities are the severities, most severe first.
 var severities = []policy.Severity{policy.Critical, policy.High, policy.Medium, policy.Low}
@@ -51,6 +60,7 @@ var colors = map[policy.Severity]string{
 type printer struct {
 	w     io.Writer
 	color bool
+	width int
 	err   error
 }
 
@@ -67,41 +77,57 @@ func (p *printer) paint(code, s string) string {
 	return code + s + reset
 }
 
+// block writes text after prefix, wrapped to the printer's width and
+// continued at column at.
+func (p *printer) block(prefix, text string, at int) {
+	for i, line := range wrap(text, columns(prefix), p.width, at) {
+		if i > 0 {
+			prefix = strings.Repeat(" ", at)
+		}
+		p.printf("%s\n", strings.TrimRight(prefix+line, " "))
+	}
+}
+
 // Write renders r.
 func Write(w io.Writer, r *report.Report, opts Options) error {
-	p := &printer{w: w, color: opts.Color}
+	p := &printer{w: w, color: opts.Color, width: opts.Width}
 	if opts.Quiet {
 		writeErrors(p, r.Errors)
 		p.printf("%s\n", summary(p, r, opts))
 		return p.err
 	}
-	writeFindings(p, r.Findings)
+	writeFindings(p, r.Findings, opts.Verbose)
 	if opts.ShowExempted && len(r.Exempted) > 0 {
 		p.printf("%s\n", p.paint(bold, "Exempted findings (not failing):"))
-		writeFindings(p, r.Exempted)
+		writeFindings(p, r.Exempted, opts.Verbose)
 	}
 	writeAudit(p, r.Audit)
 	writeErrors(p, r.Errors)
 	for _, w := range r.Warnings {
-		p.printf("%s %s\n", p.paint(colors[policy.Medium], "warning:"), w.Message)
+		p.block(p.paint(colors[policy.Medium], "warning:")+" ", w.Message, 2)
 	}
 	for _, s := range r.Skipped {
-		p.printf("skipped: %s: document %d: %s\n", s.File, s.Document, s.Reason)
+		p.block("skipped: ", fmt.Sprintf("%s: document %d: %s", s.File, s.Document, s.Reason), 2)
 	}
-	p.printf("%s\n", summary(p, r, opts))
+	p.block("", summary(p, r, opts), 2)
+	if line := settings(r.Summary); line != "" {
+		p.printf("%s\n", line)
+	}
+	if !opts.Verbose && len(r.Findings) > 0 {
+		p.block("", "-v shows each finding's whole message and fix; prodready explain RULE says why the rule matters", 0)
+	}
 	return p.err
 }
 
 func writeErrors(p *printer, errs []report.InputError) {
 	for _, e := range errs {
-		p.printf("%s %s\n", p.paint(colors[policy.High], "error:"), describe(e))
+		p.block(p.paint(colors[policy.High], "error:")+" ", describe(e), 2)
 	}
 }
 
 // writeFindings writes findings grouped by object, in the order the
 // objects come, the most severe finding of each first, then a blank line.
-// A finding about one field names the field's line.
-func writeFindings(p *printer, findings []engine.Finding) {
+func writeFindings(p *printer, findings []engine.Finding, verbose bool) {
 	for _, group := range byObject(findings) {
 		first := group[0]
 		line := first.ObjectLine
@@ -109,8 +135,12 @@ func writeFindings(p *printer, findings []engine.Finding) {
 			line = first.Line
 		}
 		p.printf("%s  %s\n", p.paint(bold, first.Object.Kind+" "+qualifiedName(first.Object)), p.paint(dim, fmt.Sprintf("%s:%d", first.File, line)))
+		var ruleWidth, whereWidth int
 		for _, f := range group {
-			writeFinding(p, f, line)
+			ruleWidth, whereWidth = max(ruleWidth, len(f.Rule)), max(whereWidth, utf8.RuneCountInString(where(f)))
+		}
+		for _, f := range group {
+			writeFinding(p, f, ruleWidth, whereWidth, verbose)
 		}
 		p.printf("\n")
 	}
@@ -144,23 +174,49 @@ func byObject(findings []engine.Finding) [][]engine.Finding {
 	return groups
 }
 
-func writeFinding(p *printer, f engine.Finding, objectLine int) {
-	subject := f.Rule
-	if f.Container != "" {
-		subject += fmt.Sprintf(" (container %s)", f.Container)
+// where is the file and line a finding is about.
+func where(f engine.Finding) string {
+	return fmt.Sprintf("%s:%d", f.File, f.Line)
+}
+
+// writeFinding writes f's line: severity, rule and where, padded to the
+// group's widths, then its message's first clause (whole, when verbose,
+// with the fix under it). A clause that does not name the finding's
+// container is prefixed with it.
+func writeFinding(p *printer, f engine.Finding, ruleWidth, whereWidth int, verbose bool) {
+	sev := fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))
+	rule, loc := pad(f.Rule, ruleWidth), pad(where(f), whereWidth)
+	prefix := "  " + p.paint(colors[f.Severity], sev) + " " + p.paint(bold, rule) + "  " + p.paint(dim, loc) + "  "
+	msg := f.Message
+	if !verbose {
+		msg = headline(msg)
 	}
-	where := ""
-	if f.Line != objectLine {
-		where = "  " + p.paint(dim, fmt.Sprintf("line %d", f.Line))
+	if f.Container != "" && !strings.Contains(msg, strconv.Quote(f.Container)) {
+		msg = "container " + f.Container + ": " + msg
 	}
-	p.printf("  %s %s%s\n", p.paint(colors[f.Severity], fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))), p.paint(bold, subject), where)
-	p.printf("%s%s\n", indent, f.Message)
+	// A message continues under itself where the columns leave it room,
+	// else under the rule.
+	at := indent
+	if columns(prefix) <= p.width/2 {
+		at = columns(prefix)
+	}
+	p.block(prefix, msg, at)
+	pad := strings.Repeat(" ", indent)
 	if x := f.Exemption; x != nil {
-		p.printf("%s%s\n", indent, p.paint(cyan, exemptionText(x)))
+		p.block(pad, p.paint(cyan, exemptionText(x)), indent)
 	}
-	if fix := firstLine(f.Remediation); fix != "" && !f.Exempted {
-		p.printf("%s%s %s\n", indent, p.paint(green, "fix:"), fix)
+	if verbose && f.Remediation != "" && !f.Exempted {
+		lead := pad + p.paint(green, "fix:") + " "
+		for para := range strings.FieldsFuncSeq(f.Remediation, func(r rune) bool { return r == '\n' }) {
+			p.block(lead, para, indent)
+			lead = pad
+		}
 	}
+}
+
+// pad is s padded with spaces to n columns.
+func pad(s string, n int) string {
+	return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s)))
 }
 
 // exemptionText says what the exemption covering a finding does to it.
@@ -226,17 +282,13 @@ func qualifiedName(o engine.ObjectRef) string {
 	return o.Namespace + "/" + o.Name
 }
 
-// firstLine keeps the remediation's first paragraph on one line.
-func firstLine(s string) string {
-	para, _, _ := strings.Cut(strings.TrimSpace(s), "\n\n")
-	return strings.Join(strings.Fields(para), " ")
-}
-
 func describe(e report.InputError) string {
-	if e.File == "" {
+	switch {
+	case e.File == "":
 		return e.Message
-	}
-	if e.Document == 0 {
+	case e.Document == 0 && e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+	case e.Document == 0:
 		return fmt.Sprintf("%s: %s", e.File, e.Message)
 	}
 	return fmt.Sprintf("%s: document %d: %s", e.File, e.Document, e.Message)
@@ -276,6 +328,19 @@ func summary(p *printer, r *report.Report, opts Options) string {
 		line += ", " + count(s.Warnings, "warning")
 	}
 	return line
+}
+
+// settings says which rules ran: the profile and the configuration file,
+// when the caller named them.
+func settings(s report.Summary) string {
+	if s.Profile == "" {
+		return ""
+	}
+	config := "no configuration file"
+	if s.Config != "" {
+		config = "configuration " + s.Config
+	}
+	return fmt.Sprintf("profile %s, %s", s.Profile, config)
 }
 
 // count says n things in English: 1 object, 2 objects.

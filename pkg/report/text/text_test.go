@@ -30,23 +30,20 @@ func sample() *report.Report {
 	return report.New(loaded, reporttest.Results(findings, nil), nil, policy.High)
 }
 
-func TestGroupsByObjectWithFixAndSummary(t *testing.T) {
+func TestOneLinePerFindingGroupedByObject(t *testing.T) {
 	var buf bytes.Buffer
 	if err := text.Write(&buf, sample(), text.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := `Deployment shop/api  d.yaml:3
-  HIGH     memory-request-missing (container app)
-           no memory
-           fix: Set it.
-  HIGH     single-replica
-           one replica
+  HIGH     memory-request-missing  d.yaml:3  container app: no memory
+  HIGH     single-replica          d.yaml:3  one replica
            was exempted until 2026-12-31 (expired; configuration line 7): singleton
-  MEDIUM   liveness-probe-missing (container app)
-           no liveness
+  MEDIUM   liveness-probe-missing  d.yaml:3  container app: no liveness
 
 skipped: values.yaml: document 1: not a Kubernetes object
 1 object checked, 3 findings (2 high, 1 medium), 2 at or above high, 1 exempted (--show-exempted lists them), 1 document skipped
+-v shows each finding's whole message and fix; prodready explain RULE says why the rule matters
 `
 	if got := buf.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -54,7 +51,7 @@ skipped: values.yaml: document 1: not a Kubernetes object
 }
 
 // Findings of one object are together and most severe first whatever
-// their order, and one about a field names its line.
+// their order, each at its own line, in columns.
 func TestObjectsInOrderMostSevereFirst(t *testing.T) {
 	api := engine.ObjectRef{Kind: "Deployment", Namespace: "shop", Name: "api"}
 	pdb := engine.ObjectRef{Kind: "PodDisruptionBudget", Namespace: "shop", Name: "api"}
@@ -70,18 +67,15 @@ func TestObjectsInOrderMostSevereFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `Deployment shop/api  all.yaml:1
-  CRITICAL b-critical (container app)  line 14
-           m2
-  MEDIUM   c-medium
-           m4
-  LOW      a-low
-           m1
+  CRITICAL b-critical  all.yaml:14  container app: m2
+  MEDIUM   c-medium    all.yaml:1   m4
+  LOW      a-low       all.yaml:1   m1
 
 PodDisruptionBudget shop/api  all.yaml:30
-  HIGH     pdb-blocks-drain  line 33
-           m3
+  HIGH     pdb-blocks-drain  all.yaml:33  m3
 
 2 objects checked, 4 findings (1 critical, 1 high, 1 medium, 1 low), 2 at or above high
+-v shows each finding's whole message and fix; prodready explain RULE says why the rule matters
 `
 	if got := buf.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -151,7 +145,7 @@ func TestExpiredExemptionIsNamedUnderTheFailingFinding(t *testing.T) {
 	if err := text.Write(&buf, sample(), text.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	want := "           one replica\n           was exempted until 2026-12-31 (expired; configuration line 7): singleton\n"
+	want := "one replica\n           was exempted until 2026-12-31 (expired; configuration line 7): singleton\n"
 	if !strings.Contains(buf.String(), want) {
 		t.Errorf("output lacks\n%s\nin:\n%s", want, buf.String())
 	}
@@ -167,7 +161,7 @@ func TestShowExempted(t *testing.T) {
 	if !ok {
 		t.Fatalf("no exempted section:\n%s", out)
 	}
-	want := "Deployment shop/api  d.yaml:3\n  MEDIUM   cpu-request-missing\n           no cpu\n           exempted: vendor chart (until 2027-03-31; annotation)\n\n"
+	want := "Deployment shop/api  d.yaml:3\n  MEDIUM   cpu-request-missing  d.yaml:3  no cpu\n           exempted: vendor chart (until 2027-03-31; annotation)\n\n"
 	if !strings.HasPrefix(exempted, want) {
 		t.Errorf("exempted section:\n%s\nwant it to start with:\n%s", exempted, want)
 	}
@@ -256,5 +250,64 @@ func TestExitCode(t *testing.T) {
 	clean.Audit = []engine.ExemptionProblem{{Problem: engine.ProblemUnused}}
 	if clean.ExitCode() != 1 {
 		t.Errorf("exit %d, want 1 for an audit problem", clean.ExitCode())
+	}
+}
+
+func TestVerboseAddsTheWholeMessageAndFix(t *testing.T) {
+	r := sample()
+	r.Findings[0].Message = "no memory: the pod is BestEffort; set it"
+	var buf bytes.Buffer
+	if err := text.Write(&buf, r, text.Options{Verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := "  HIGH     memory-request-missing  d.yaml:3  container app: no memory: the pod is BestEffort; set it\n" +
+		"           fix: Set it.\n" +
+		"           More detail.\n"
+	if out := buf.String(); !strings.Contains(out, want) || strings.Contains(out, "-v shows") {
+		t.Errorf("verbose output lacks\n%s\nor still hints at -v:\n%s", want, out)
+	}
+	buf.Reset()
+	if err := text.Write(&buf, r, text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); !strings.Contains(out, "container app: no memory\n") || strings.Contains(out, "BestEffort") || strings.Contains(out, "fix:") {
+		t.Errorf("without -v, a finding is its message's first clause, without its fix:\n%s", out)
+	}
+}
+
+func TestSummaryNamesProfileAndConfiguration(t *testing.T) {
+	for config, want := range map[string]string{"": "profile strict, no configuration file\n", "deploy/.prodready.yaml": "profile strict, configuration deploy/.prodready.yaml\n"} {
+		r := sample()
+		r.Summary.Profile, r.Summary.Config = policy.Strict, config
+		var buf bytes.Buffer
+		if err := text.Write(&buf, r, text.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), "document skipped\n"+want) {
+			t.Errorf("summary lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+// TestWrapsToTheWidth: every line fits, a finding's text continues under
+// its rule, and nothing is lost.
+func TestWrapsToTheWidth(t *testing.T) {
+	r := sample()
+	r.Findings[0].Message = strings.Repeat("words that go on ", 12)
+	var buf bytes.Buffer
+	if err := text.Write(&buf, r, text.Options{Width: 60}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	for _, line := range lines {
+		if len(line) > 60 {
+			t.Errorf("%d columns: %q", len(line), line)
+		}
+	}
+	if !strings.Contains(buf.String(), "\n           container app: words that go on") {
+		t.Errorf("the message does not continue under the rule:\n%s", buf.String())
+	}
+	if got := strings.Count(buf.String(), "words"); got != 12 {
+		t.Errorf("%d of 12 repeats kept:\n%s", got, buf.String())
 	}
 }
