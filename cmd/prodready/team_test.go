@@ -222,3 +222,31 @@ func TestLimitFlagsAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestTeamRulesThatCouldNeverRunAreErrors: a team rule that would load
+// and never report is an error with its file and line for every command
+// that loads rules, not a silent skip.
+func TestTeamRulesThatCouldNeverRunAreErrors(t *testing.T) {
+	for name, tc := range map[string]struct{ rule, want string }{
+		"custom.id outside prodready.rules": {
+			strings.Replace(ownerLabelMissing, "package prodready.rules.owner_label_missing", "package acme.owner_label_missing", 1),
+			"/owner.rego:11: package acme.owner_label_missing declares the rule owner-label-missing (custom.id) but is not under prodready.rules, so it would never run"},
+		"no findings": {
+			strings.Replace(ownerLabelMissing, "findings contains", "finding contains", 1),
+			"/owner.rego:11: package prodready.rules.owner_label_missing has no findings rule, so the rule owner-label-missing could never report"},
+		"a library helper that does not exist": {
+			strings.Replace(ownerLabelMissing, "if not ownership.owned", "if not data.lib.prodready.workload.every_container", 1),
+			"/owner.rego:15: rego_compile_error: data.lib.prodready.workload.every_container is not defined: lib.prodready.workload has no rule, function or package every_container"},
+		"a mistyped library helper": {
+			strings.Replace(ownerLabelMissing, "if not ownership.owned", "if not data.lib.prodready.review.labelz.owner", 1),
+			"/owner.rego:15: rego_compile_error: data.lib.prodready.review.labelz is not defined: lib.prodready.review has no rule, function or package labelz; did you mean labels?"},
+	} {
+		dir := teamDir(t, map[string]string{"owner.rego": tc.rule, "lib/ownership.rego": ownership})
+		for _, args := range [][]string{{"check", "--policy", dir, example}, {"rules", "--policy", dir}, {"bundle", "--target", "conftest", "--out", t.TempDir(), "--policy", dir}} {
+			res := prodready(t, "", args...)
+			if res.code != 2 || !strings.Contains(res.stderr, filepath.ToSlash(dir)+tc.want) {
+				t.Errorf("%s: %s: exit %d, stderr %q; want 2 and %q", name, args[0], res.code, res.stderr, tc.want)
+			}
+		}
+	}
+}

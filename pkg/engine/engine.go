@@ -279,6 +279,9 @@ func New(opts ...Option) (*Engine, error) {
 	if e.compiler.Compile(modules); e.compiler.Failed() {
 		return nil, fmt.Errorf("compiling policies: %w", sandbox.Errors(e.compiler.Errors))
 	}
+	if errs := undefinedReferences(e.compiler); len(errs) > 0 {
+		return nil, fmt.Errorf("compiling policies: %w", sandbox.Errors(errs))
+	}
 	e.indexed = lookup.Kinds(e.compiler)
 	across := lookup.Across(e.compiler, e.rules)
 	for i, r := range e.rules {

@@ -80,6 +80,19 @@ findings contains {"msg": "no owner label"} if not labels.has_owner`),
 	}
 }
 
+// A reference into a rule's value, or through a variable key, is no
+// undefined reference: only the library's own names are checked.
+func TestReferencesIntoTheLibrary(t *testing.T) {
+	team := fstest.MapFS{"t.rego": teamRule("t", "t", `findings contains {"msg": "x"} if {
+	review.object.metadata.labels.owner == ""
+	some name in ["review", "workload"]
+	data.lib.prodready[name].anything
+}`)}
+	if _, err := engine.New(engine.WithPolicyFS("team", team)); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestTeamErrorsNameFileAndLine(t *testing.T) {
 	for name, tc := range map[string]struct {
 		file *fstest.MapFile
@@ -91,6 +104,12 @@ func TestTeamErrorsNameFileAndLine(t *testing.T) {
 		"http.send":     {teamRule("t", "t", `findings contains {"msg": "x"} if http.send({"method": "GET", "url": "http://127.0.0.1:1"})`), "team/t.rego:15: rego_type_error: http.send is not available to prodready rules, which run without network and runtime builtins (http.send, net.*, opa.runtime)"},
 		"net":           {teamRule("t", "t", `findings contains {"msg": "x"} if net.lookup_ip_addr("example.com")`), "team/t.rego:15: rego_type_error: net.lookup_ip_addr is not available"},
 		"opa.runtime":   {teamRule("t", "t", `findings contains {"msg": "x"} if opa.runtime().env`), "team/t.rego:15: rego_type_error: opa.runtime is not available"},
+		"helper that does not exist": {teamRule("t", "t", "import data.lib.prodready.workload\n\nfindings contains {\"msg\": c.name} if some c in workload.every_container"),
+			"team/t.rego:17: rego_compile_error: data.lib.prodready.workload.every_container is not defined: lib.prodready.workload has no rule, function or package every_container"},
+		"mistyped helper": {teamRule("t", "t", "import data.lib.prodready.workload\n\nfindings contains {\"msg\": c.name} if some c in workload.all_container"),
+			"lib.prodready.workload has no rule, function or package all_container; did you mean all_containers?"},
+		"library that does not exist": {teamRule("t", "t", `findings contains {"msg": "x"} if data.lib.prodready.labels.owner == ""`),
+			"team/t.rego:15: rego_compile_error: data.lib.prodready.labels is not defined: lib.prodready has no rule, function or package labels"},
 	} {
 		_, err := engine.New(engine.WithPolicyFS("team", fstest.MapFS{"t.rego": tc.file}))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
