@@ -8,6 +8,7 @@ import (
 
 	"github.com/prodready/prodready/examples"
 	"github.com/prodready/prodready/internal/docs"
+	"github.com/prodready/prodready/internal/mdterm"
 	"github.com/prodready/prodready/internal/suggest"
 )
 
@@ -16,6 +17,9 @@ func newExplain() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "explain RULE",
 		Short: "Explain a rule: what it checks and why, how to fix it, parameters, exemption, example",
+		Long: `Explain a rule: what it checks and why, how to fix it, its parameters, how to
+exempt an object, and an example. On a terminal the page is rendered (styles,
+wrapped to its width); on a pipe it is the Markdown itself, as in docs/rules/.`,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			set, err := policies.set()
@@ -34,8 +38,12 @@ func newExplain() *cobra.Command {
 			if !ok {
 				return fmt.Errorf("unknown rule %q%s (`prodready rules` lists them)", args[0], suggest.DidYouMean(args[0], ids))
 			}
-			_, err = cmd.OutOrStdout().Write(docs.Render(r, examples.FS))
-			return err
+			page, out := docs.Render(r, examples.FS), cmd.OutOrStdout()
+			if !isTerminal(out) {
+				_, err = out.Write(page) // Markdown as is: explain RULE > RULE.md
+				return err
+			}
+			return mdterm.Render(out, string(page), mdterm.Options{Width: terminalWidth(out), Color: colorTerminal(out)})
 		},
 	}
 	policies.register(cmd)

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/prodready/prodready/internal/textwrap"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/policy"
 	"github.com/prodready/prodready/pkg/report"
@@ -80,7 +81,7 @@ func (p *printer) paint(code, s string) string {
 // block writes text after prefix, wrapped to the printer's width and
 // continued at column at.
 func (p *printer) block(prefix, text string, at int) {
-	for i, line := range wrap(text, columns(prefix), p.width, at) {
+	for i, line := range textwrap.Wrap(text, textwrap.Columns(prefix), p.width, at) {
 		if i > 0 {
 			prefix = strings.Repeat(" ", at)
 		}
@@ -197,8 +198,8 @@ func writeFinding(p *printer, f engine.Finding, ruleWidth, whereWidth int, verbo
 	// A message continues under itself where the columns leave it room,
 	// else under the rule.
 	at := indent
-	if columns(prefix) <= p.width/2 {
-		at = columns(prefix)
+	if textwrap.Columns(prefix) <= p.width/2 {
+		at = textwrap.Columns(prefix)
 	}
 	p.block(prefix, msg, at)
 	pad := strings.Repeat(" ", indent)

@@ -1,9 +1,6 @@
 package text
 
-import (
-	"reflect"
-	"testing"
-)
+import "testing"
 
 func TestHeadline(t *testing.T) {
 	for msg, want := range map[string]string{
@@ -18,23 +15,6 @@ func TestHeadline(t *testing.T) {
 	} {
 		if got := headline(msg); got != want {
 			t.Errorf("headline(%q) = %q, want %q", msg, got, want)
-		}
-	}
-}
-
-func TestWrap(t *testing.T) {
-	for _, c := range []struct {
-		text                  string
-		prefix, width, indent int
-		want                  []string
-	}{
-		{"one two three", 10, 0, 4, []string{"one two three"}},
-		{"alpha beta gamma delta epsilon zeta eta theta", 4, 40, 2, []string{"alpha beta gamma delta epsilon zeta", "eta theta"}},
-		{"one two three", 40, 50, 2, []string{"", "one two three"}}, // too little room after the prefix
-		{"a verylongwordindeedlongerthanthirtycolumns b", 2, 30, 2, []string{"a", "verylongwordindeedlongerthanthirtycolumns", "b"}},
-	} {
-		if got := wrap(c.text, c.prefix, c.width, c.indent); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("wrap(%q, %d, %d, %d) = %q, want %q", c.text, c.prefix, c.width, c.indent, got, c.want)
 		}
 	}
 }
