@@ -20,7 +20,7 @@ func newExplain() *cobra.Command {
 		Long: `Explain a rule: what it checks and why, how to fix it, its parameters, how to
 exempt an object, and an example. On a terminal the page is rendered (styles,
 wrapped to its width); on a pipe it is the Markdown itself, as in docs/rules/.`,
-		Args:  cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			set, err := policies.set()
 			if err != nil {

@@ -70,7 +70,7 @@ func newRoot(stdin io.Reader) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newCheck(stdin), newRules(), newExplain(), newBundle(), newVersion())
+	root.AddCommand(newCheck(stdin), newBaseline(stdin), newRules(), newExplain(), newBundle(), newVersion())
 	root.SetFlagErrorFunc(flagError)
 	return root
 }

@@ -100,7 +100,7 @@ func TestGitHubActionScripts(t *testing.T) {
 	if a.Runs.Using != "composite" {
 		t.Fatalf("runs.using %q, want composite", a.Runs.Using)
 	}
-	for _, in := range []string{"paths", "version", "fail-on", "config", "policy", "sarif-file"} {
+	for _, in := range []string{"paths", "version", "fail-on", "config", "policy", "baseline", "sarif-file"} {
 		if _, ok := a.Inputs[in]; !ok {
 			t.Errorf("no input %s", in)
 		}
@@ -130,6 +130,10 @@ func TestGitHubActionScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	sarif := filepath.Join(dir, "out.sarif")
+	known := filepath.Join(dir, "baseline.yaml")
+	if res := prodready(t, "", "baseline", "write", known, "examples/demo"); res.code != 0 {
+		t.Fatalf("baseline write: exit %d, %s", res.code, res.stderr)
+	}
 	for _, tc := range []struct {
 		name   string
 		inputs map[string]string
@@ -142,6 +146,7 @@ func TestGitHubActionScripts(t *testing.T) {
 		{"team config and rules", map[string]string{"paths": "examples/team-overrides", "config": "examples/team-overrides/.prodready.yaml",
 			"policy": "examples/team-overrides/policy"}, 1, 1},
 		{"usage error", map[string]string{"paths": "examples/good", "fail-on": "severe"}, 2, -1},
+		{"known findings in the baseline", map[string]string{"paths": "examples/good examples/demo", "baseline": known}, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			os.Remove(sarif)
@@ -173,7 +178,9 @@ func TestGitHubActionScripts(t *testing.T) {
 			var report struct {
 				Version string `json:"version"`
 				Runs    []struct {
-					Results []json.RawMessage `json:"results"`
+					Results []struct {
+						BaselineState string `json:"baselineState"`
+					} `json:"results"`
 				} `json:"runs"`
 			}
 			data, err := os.ReadFile(sarif)
@@ -183,8 +190,17 @@ func TestGitHubActionScripts(t *testing.T) {
 			if err := json.Unmarshal(data, &report); err != nil || report.Version != "2.1.0" || len(report.Runs) != 1 {
 				t.Fatalf("not a SARIF 2.1.0 report (%v): %.300s", err, data)
 			}
-			if (len(report.Runs[0].Results) > 0) != (tc.check == 1) {
-				t.Errorf("%d results with exit %d", len(report.Runs[0].Results), tc.check)
+			// Known findings are uploaded, as unchanged.
+			fresh, known := 0, 0
+			for _, r := range report.Runs[0].Results {
+				if r.BaselineState == "unchanged" {
+					known++
+				} else {
+					fresh++
+				}
+			}
+			if (fresh > 0) != (tc.check == 1) || (known > 0) != (tc.inputs["baseline"] != "") {
+				t.Errorf("%d new and %d known results with exit %d", fresh, known, tc.check)
 			}
 		})
 	}

@@ -6,7 +6,9 @@ package report
 
 import (
 	"errors"
+	"fmt"
 
+	"github.com/prodready/prodready/pkg/baseline"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
@@ -28,6 +30,20 @@ type Report struct {
 	// Audit is the exemption audit when the engine ran one: then
 	// present, if empty, in JSON.
 	Audit []engine.ExemptionProblem `json:"audit,omitzero"`
+	// Baseline is what a baseline did, when the check applied one.
+	Baseline *Baselined `json:"baseline,omitempty"`
+}
+
+// Baselined is what a baseline did to a check: the findings it knew,
+// reported only here, and its entries that no finding matched any more.
+type Baselined struct {
+	File  string           `json:"file"`
+	Known []engine.Finding `json:"known"`
+	Fixed []baseline.Entry `json:"fixed"`
+	// KnownExempted says which of the report's exempted findings the
+	// baseline holds (by index): they stay exempted, and SARIF says
+	// whether they are new.
+	KnownExempted []bool `json:"-"`
 }
 
 // Summary counts the outcome.
@@ -96,6 +112,45 @@ func New(loaded *manifest.Result, res *engine.Results, evalErr error, failOn pol
 	r.Summary.Warnings = len(r.Warnings)
 	r.Summary.Skipped = len(r.Skipped)
 	return r
+}
+
+// FixedText says how many of the baseline's findings no longer occur and
+// how to drop them; "" when none.
+func (b *Baselined) FixedText() string {
+	switch n := len(b.Fixed); n {
+	case 0:
+		return ""
+	case 1:
+		return "1 of its findings is fixed: prodready baseline write " + b.File + " drops it"
+	default:
+		return fmt.Sprintf("%d of its findings are fixed: prodready baseline write %s drops them", n, b.File)
+	}
+}
+
+// ApplyBaseline sets apart the findings b (read from file) holds: they
+// leave Findings, the counts and the exit code, and are listed in
+// Baseline. Every finding, exempted or not, is matched; exempted ones stay
+// exempted.
+func (r *Report) ApplyBaseline(b *baseline.Baseline, file string) {
+	all := append(append([]engine.Finding{}, r.Findings...), r.Exempted...)
+	known, fixed := b.Match(all)
+	r.Baseline = &Baselined{File: file, Known: []engine.Finding{}, Fixed: append([]baseline.Entry{}, fixed...), KnownExempted: known[len(r.Findings):]}
+	var kept []engine.Finding
+	for i, f := range r.Findings {
+		if known[i] {
+			r.Baseline.Known = append(r.Baseline.Known, f)
+		} else {
+			kept = append(kept, f)
+		}
+	}
+	r.Findings = append([]engine.Finding{}, kept...)
+	r.Summary.Findings, r.Summary.Failing, r.Summary.BySeverity = len(kept), 0, map[policy.Severity]int{}
+	for _, f := range kept {
+		r.Summary.BySeverity[f.Severity]++
+		if f.Fails(r.Summary.FailOn) {
+			r.Summary.Failing++
+		}
+	}
 }
 
 // RequireExemptionReasons makes every exemption annotation without a

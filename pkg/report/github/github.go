@@ -9,7 +9,8 @@
 // errors and exemption audit problems are errors. A warning about the input
 // (an object defined twice) is a warning at the first place it names,
 // titled with its code (duplicate-object); its message names every place.
-// A last plain line sums up.
+// Findings a baseline knows (check --baseline) are not annotated; its
+// fixed findings are a notice on the baseline file. A last plain line sums up.
 // Findings read from standard input name no file: GitHub shows them on the
 // run, not on a file.
 package github
@@ -103,6 +104,9 @@ func Commands(r *report.Report, opts Options) []Command {
 		}
 		cmds = append(cmds, c)
 	}
+	if b := r.Baseline; b != nil && len(b.Fixed) > 0 {
+		cmds = append(cmds, Command{Level: "notice", File: b.File, Title: "baseline", Message: "baseline " + b.File + ": " + b.FixedText()})
+	}
 	return cmds
 }
 
@@ -133,12 +137,15 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 		s.Objects, s.Findings, s.Failing, s.FailOn, s.Exempted, s.Errors)
 	switch s.Warnings {
 	case 0:
-		b.WriteString("\n")
 	case 1:
-		b.WriteString(", 1 warning\n")
+		b.WriteString(", 1 warning")
 	default:
-		fmt.Fprintf(&b, ", %d warnings\n", s.Warnings)
+		fmt.Fprintf(&b, ", %d warnings", s.Warnings)
 	}
+	if r.Baseline != nil {
+		fmt.Fprintf(&b, ", %d known (baseline %s)", len(r.Baseline.Known), r.Baseline.File)
+	}
+	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

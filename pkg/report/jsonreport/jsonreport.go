@@ -1,6 +1,6 @@
 // Package jsonreport writes a report as one JSON object: the stable
 // contract for scripts ({"findings": [...], "summary": {...}, "errors": [...],
-// "warnings": [...]}).
+// "warnings": [...]}, and "audit" and "baseline" when the check ran them).
 package jsonreport
 
 import (
@@ -27,6 +27,9 @@ func Write(w io.Writer, r *report.Report) error {
 	list(out, "skipped", r.Skipped)
 	if r.Audit != nil {
 		list(out, "audit", r.Audit)
+	}
+	if r.Baseline != nil {
+		baseline(out, r.Baseline)
 	}
 	out.raw("\n}\n")
 	if out.err != nil {
@@ -78,6 +81,11 @@ func (o *writer) value(name string, v any) {
 // nil), else one item after another.
 func list[T any](o *writer, name string, items []T) {
 	o.key(name)
+	array(o, items, "  ")
+}
+
+// array writes items at the indentation of indent.
+func array[T any](o *writer, items []T, indent string) {
 	switch {
 	case items == nil:
 		o.raw("null")
@@ -91,8 +99,20 @@ func list[T any](o *writer, name string, items []T) {
 		if i > 0 {
 			o.raw(",")
 		}
-		o.raw("\n    ")
-		o.encode(&items[i], "    ")
+		o.raw("\n" + indent + "  ")
+		o.encode(&items[i], indent+"  ")
 	}
-	o.raw("\n  ]")
+	o.raw("\n" + indent + "]")
+}
+
+// baseline writes what a baseline did, its known findings one at a time.
+func baseline(o *writer, b *report.Baselined) {
+	o.key("baseline")
+	o.raw("{\n    \"file\": ")
+	o.encode(b.File, "    ")
+	o.raw(",\n    \"known\": ")
+	array(o, b.Known, "    ")
+	o.raw(",\n    \"fixed\": ")
+	array(o, b.Fixed, "    ")
+	o.raw("\n  }")
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/prodready/prodready/internal/reporttest"
+	"github.com/prodready/prodready/pkg/baseline"
 	"github.com/prodready/prodready/pkg/engine"
 	"github.com/prodready/prodready/pkg/manifest"
 	"github.com/prodready/prodready/pkg/policy"
@@ -102,10 +103,16 @@ func TestWriteIsTheEncodersOutput(t *testing.T) {
 	full := reporttest.Report()
 	audited := reporttest.Report()
 	audited.Audit = []engine.ExemptionProblem{{Problem: engine.ProblemUnused, Source: engine.SourceConfig, Rules: []string{"a"}, Message: "m"}}
+	baselined := reporttest.Report()
+	baselined.ApplyBaseline(baseline.New(baselined.Findings[:1]), "known.yaml")
+	fixed := reporttest.Report()
+	fixed.ApplyBaseline(&baseline.Baseline{Entries: []baseline.Entry{{Rule: "gone", Object: "Deployment/shop/old"}}}, "known.yaml")
 	for name, r := range map[string]*report.Report{
-		"full":    full,
-		"audited": audited,
-		"empty":   report.New(&manifest.Result{}, reporttest.Results(nil, nil), nil, policy.High),
+		"full":      full,
+		"audited":   audited,
+		"baselined": baselined,
+		"fixed":     fixed,
+		"empty":     report.New(&manifest.Result{}, reporttest.Results(nil, nil), nil, policy.High),
 	} {
 		var got, want bytes.Buffer
 		if err := jsonreport.Write(&got, r); err != nil {

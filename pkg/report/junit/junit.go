@@ -5,7 +5,8 @@
 // threshold (--fail-on), as the exit code does; findings below it leave the
 // case passing and are listed in its system-out, so that the CI's count of
 // failures is the count of what fails the build. A case whose findings are
-// all exempted is skipped, with the exemption's reason. Input errors are
+// all exempted is skipped, with the exemption's reason, and so is one
+// whose findings a baseline knows (check --baseline). Input errors are
 // test cases with an error, in the suite of their file. A warning about the
 // input (an object defined twice) is a passing test case named by its code
 // and object ("duplicate-object Deployment/shop/api"), in the suite of the
@@ -112,6 +113,7 @@ type pair struct {
 	failing  []engine.Finding
 	below    []engine.Finding
 	exempted []engine.Finding
+	known    []engine.Finding
 }
 
 // Build is the document Write writes.
@@ -147,6 +149,14 @@ func Build(r *report.Report, opts Options) *Suites {
 		p := at(key{f.File, f.Object, f.Rule}, cmp.Or(f.ObjectLine, f.Line))
 		p.exempted = append(p.exempted, f)
 	}
+	baseline := ""
+	if r.Baseline != nil {
+		baseline = r.Baseline.File
+		for _, f := range r.Baseline.Known {
+			p := at(key{f.File, f.Object, f.Rule}, cmp.Or(f.ObjectLine, f.Line))
+			p.known = append(p.known, f)
+		}
+	}
 
 	suites := map[string]*Suite{}
 	suite := func(file string) *Suite {
@@ -167,7 +177,7 @@ func Build(r *report.Report, opts Options) *Suites {
 	})
 	for _, k := range keys {
 		s := suite(k.file)
-		s.Cases = append(s.Cases, testCase(k, pairs[k]))
+		s.Cases = append(s.Cases, testCase(k, pairs[k], baseline))
 	}
 	for _, e := range r.Errors {
 		file := cmp.Or(e.File, noFile)
@@ -216,7 +226,7 @@ func Build(r *report.Report, opts Options) *Suites {
 	return doc
 }
 
-func testCase(k key, p *pair) Case {
+func testCase(k key, p *pair, baseline string) Case {
 	c := Case{Name: k.rule + " " + k.obj.String(), Classname: k.file, File: k.file, Line: p.line}
 	var out []string
 	switch {
@@ -225,8 +235,13 @@ func testCase(k key, p *pair) Case {
 		if n := len(p.failing); n > 1 {
 			c.Failure.Message = fmt.Sprintf("%d findings; first: %s", n, p.failing[0].Message)
 		}
+	case len(p.below) == 0 && len(p.known) > 0:
+		c.Skipped = &Skip{Message: "known: in the baseline " + baseline}
 	case len(p.below) == 0 && len(p.exempted) > 0:
 		c.Skipped = &Skip{Message: "exempted: " + reasons(p.exempted)}
+	}
+	if len(p.known) > 0 {
+		out = append(out, "Known (in the baseline "+baseline+"):\n"+details(p.known))
 	}
 	if len(p.below) > 0 {
 		out = append(out, "Below the failure threshold:\n"+details(p.below))

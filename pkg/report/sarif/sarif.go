@@ -4,7 +4,10 @@
 // result per finding, located in its file and named by its object.
 //
 // Exempted findings are results too, with a suppression that carries the
-// exemption's reason: visible, never failing. Input errors are the run's
+// exemption's reason: visible, never failing. With a baseline (check
+// --baseline), every result has a baselineState: "new", or "unchanged"
+// for one the baseline holds, which is suppressed (external, "known")
+// unless its exemption already is. Input errors are the run's
 // tool execution notifications, and make the run unsuccessful. Warnings
 // (an object defined twice) are notifications too, of level warning, at
 // every place they name, with a descriptor in the driver's notifications
@@ -92,11 +95,33 @@ func build(r *report.Report, rules []policy.Rule) *log {
 	for _, rule := range rules {
 		add(rule)
 	}
-	for _, f := range r.Findings {
-		ran.Results = append(ran.Results, resultOf(f, add))
+	b := r.Baseline
+	state := func(known bool) string {
+		switch {
+		case b == nil:
+			return ""
+		case known:
+			return "unchanged"
+		}
+		return "new"
 	}
-	for _, f := range r.Exempted {
-		ran.Results = append(ran.Results, resultOf(f, add))
+	for _, f := range r.Findings {
+		res := resultOf(f, add)
+		res.BaselineState = state(false)
+		ran.Results = append(ran.Results, res)
+	}
+	for i, f := range r.Exempted {
+		res := resultOf(f, add)
+		res.BaselineState = state(b != nil && b.KnownExempted[i])
+		ran.Results = append(ran.Results, res)
+	}
+	if b != nil {
+		for _, f := range b.Known {
+			res := resultOf(f, add)
+			res.BaselineState = state(true)
+			res.Suppressions = []suppression{{Kind: "external", Status: "accepted", Justification: "known: in the baseline " + b.File}}
+			ran.Results = append(ran.Results, res)
+		}
 	}
 	return &log{Schema: schemaURI, Version: "2.1.0", Runs: []run{ran}}
 }

@@ -85,6 +85,7 @@ type result struct {
 	Locations           []location        `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Suppressions        []suppression     `json:"suppressions,omitempty"`
+	BaselineState       string            `json:"baselineState,omitempty"`
 	Properties          *resultProperties `json:"properties,omitempty"`
 }
 

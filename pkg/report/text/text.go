@@ -114,6 +114,9 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 	if line := settings(r.Summary); line != "" {
 		p.printf("%s\n", line)
 	}
+	if b := r.Baseline; b != nil {
+		p.block("", baselineText(b), 2)
+	}
 	if !opts.Verbose && len(r.Findings) > 0 {
 		p.block("", "-v shows each finding's whole message and fix; prodready explain RULE says why the rule matters", 0)
 	}
@@ -329,6 +332,15 @@ func summary(p *printer, r *report.Report, opts Options) string {
 		line += ", " + count(s.Warnings, "warning")
 	}
 	return line
+}
+
+// baselineText says what the baseline hid and what of it is fixed.
+func baselineText(b *report.Baselined) string {
+	s := fmt.Sprintf("baseline %s: %s not shown", b.File, count(len(b.Known), "known finding"))
+	if fixed := b.FixedText(); fixed != "" {
+		s += "; " + fixed
+	}
+	return s
 }
 
 // settings says which rules ran: the profile and the configuration file,
