@@ -33,7 +33,7 @@ func Merge(base *Set, team ...*Set) (*Set, error) {
 		}
 	}
 
-	merged := &Set{Modules: maps.Clone(base.Modules), Sources: maps.Clone(base.Sources), Tests: maps.Clone(base.Tests)}
+	merged := &Set{Modules: maps.Clone(base.Modules), Sources: maps.Clone(base.Sources), Tests: maps.Clone(base.Tests), verified: base.verified}
 	// owners are the rule packages taken, by the file declaring them.
 	owners := map[string]string{}
 	baseRuleFiles := map[string]bool{}

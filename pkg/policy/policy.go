@@ -151,11 +151,30 @@ type Set struct {
 	Tests map[string]string
 	// Rules are sorted by ID.
 	Rules []Rule
+	// verified are the modules Builtin parsed from the embedded library,
+	// which its tests compile with every check of the compiler.
+	verified map[*ast.Module]bool
 }
 
 // Builtin parses the policies embedded in prodready.
 func Builtin() (*Set, error) {
-	return Load(policies.FS)
+	set, err := Load(policies.FS)
+	if err != nil {
+		return nil, err
+	}
+	set.verified = make(map[*ast.Module]bool, len(set.Modules))
+	for _, mod := range set.Modules {
+		set.verified[mod] = true
+	}
+	return set, nil
+}
+
+// Verified reports whether mod is a module of the embedded library as
+// Builtin parsed it: one that passes every check of the compiler, which
+// prodready's tests run (a team's module, or one parsed from elsewhere,
+// is not).
+func (s *Set) Verified(mod *ast.Module) bool {
+	return s.verified[mod]
 }
 
 // Load parses every .rego file of fsys.
