@@ -26,6 +26,7 @@ const (
 	toolConftest   = "conftest"
 	toolKubeScore  = "kube-score"
 	toolCheckFiles = "prodready check, kube-score's files"
+	toolVersion    = "prodready version"
 )
 
 // kubeScoreMaxSize is the largest generated corpus kube-score runs on: it
@@ -33,12 +34,22 @@ const (
 // command line (100k objects are about 60,000 files).
 const kubeScoreMaxSize = 10000
 
-// The targets of issue 7.
+// The targets of issues 7 and 18.
 const (
-	conftestFactor = 10      // prodready at least this many times faster than conftest
-	loadFactor     = 3       // a whole check at most this many times load-only
-	rssSize        = 100000  // the generated corpus whose memory is bounded
-	rssLimit       = 1 << 30 // bytes
+	conftestFactor  = 10                    // prodready at least this many times faster than conftest
+	loadFactor      = 3                     // a whole check at most this many times load-only
+	rssSize         = 100000                // the generated corpus whose memory is bounded
+	rssLimit        = 768 << 20             // bytes
+	realFactor      = 1.5                   // on the real corpus, at least this many times faster than kube-score
+	realRSSFactor   = 2                     // and at most this many times its peak memory
+	fixedCostMargin = 50 * time.Millisecond // a check of the demo, over prodready version
+)
+
+// The small inputs, beside the real corpus they come from: the README's
+// demo (2 objects) and one real application (about 50 objects).
+const (
+	demoName = "examples/demo"
+	appName  = "microservices-demo"
 )
 
 type runOptions struct {
@@ -119,9 +130,10 @@ func parseSizes(s string) ([]int, error) {
 
 // corpusResult is what was measured on one corpus.
 type corpusResult struct {
-	name string
-	size int // the requested size of a generated corpus; 0 for the real one
-	rows []*row
+	name  string
+	size  int  // the requested size of a generated corpus; 0 for the real one
+	small bool // the demo or one application, not a corpus
+	rows  []*row
 }
 
 // row is one tool on one corpus.
@@ -129,7 +141,8 @@ type row struct {
 	tool    string
 	objects int
 	walls   []time.Duration
-	peak    int64 // bytes, the largest of the runs; 0 if unknown
+	cpus    []time.Duration // user and system time of each run
+	peak    int64           // bytes, the largest of the runs; 0 if unknown
 	note    string
 }
 
@@ -160,8 +173,9 @@ type bench struct {
 	runOptions
 	conftest, kubeScore string
 	// refused are the files of the real corpus kube-score cannot read,
-	// relative to it.
-	refused map[string]bool
+	// relative to it; paths are all its files and accepted the others.
+	refused         map[string]bool
+	paths, accepted []string
 }
 
 func measureAll(ctx context.Context, o runOptions) ([]*corpusResult, error) {
@@ -176,11 +190,25 @@ func measureAll(ctx context.Context, o runOptions) ([]*corpusResult, error) {
 			return nil, fmt.Errorf("%s: %w (%s)", need.path, unwrapPath(err), need.fix)
 		}
 	}
+	if err := b.sortRefusals(ctx); err != nil {
+		return nil, err
+	}
+	var results []*corpusResult
+	for _, small := range []struct {
+		name string
+		dir  string
+	}{{demoName, demoName}, {appName, filepath.Join(o.corpus, appName)}} {
+		res, err := b.measureSmall(ctx, small.name, small.dir)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res)
+	}
 	real, err := b.measureReal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	results := []*corpusResult{real}
+	results = append(results, real)
 	for _, size := range o.sizes {
 		res, err := b.measureGenerated(ctx, size)
 		if err != nil {
@@ -196,32 +224,39 @@ func (b *bench) check(paths ...string) []string {
 	return append([]string{b.prodready, "check", "-o", "json", "--no-config", "--fail-on", "critical"}, paths...)
 }
 
-// measureReal measures every tool on the real corpus; kube-score, and
-// prodready to compare with it, on the files kube-score accepts.
-func (b *bench) measureReal(ctx context.Context) (*corpusResult, error) {
+// sortRefusals finds the files of the real corpus kube-score refuses
+// (b.refused), so that it is timed on the others only, and so is
+// prodready to compare with it.
+func (b *bench) sortRefusals(ctx context.Context) error {
 	files, err := corpusFiles(b.corpus)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	paths := joinAll(b.corpus, files)
-	fmt.Fprintf(b.log, "kube-score: reading the %d files of %s one by one, to find the ones it accepts\n", len(paths), b.corpus)
-	refused, err := kubeScoreRefusals(ctx, b.kubeScore, paths)
+	b.paths = joinAll(b.corpus, files)
+	fmt.Fprintf(b.log, "kube-score: reading the %d files of %s one by one, to find the ones it accepts\n", len(b.paths), b.corpus)
+	refused, err := kubeScoreRefusals(ctx, b.kubeScore, b.paths)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var accepted []string
 	b.refused = map[string]bool{}
-	for i, p := range paths {
+	for i, p := range b.paths {
 		if reason, ok := refused[p]; ok {
 			fmt.Fprintf(b.log, "kube-score refuses %s: %s\n", p, reason)
 			b.refused[files[i]] = true
 		} else {
-			accepted = append(accepted, p)
+			b.accepted = append(b.accepted, p)
 		}
 	}
-	if len(accepted) == 0 {
-		return nil, fmt.Errorf("kube-score refuses every file of %s", b.corpus)
+	if len(b.accepted) == 0 {
+		return fmt.Errorf("kube-score refuses every file of %s", b.corpus)
 	}
+	return nil
+}
+
+// measureReal measures every tool on the real corpus; kube-score, and
+// prodready to compare with it, on the files kube-score accepts.
+func (b *bench) measureReal(ctx context.Context) (*corpusResult, error) {
+	paths, accepted := b.paths, b.accepted
 	objects, err := countObjects(ctx, b.self, paths)
 	if err != nil {
 		return nil, err
@@ -240,6 +275,36 @@ func (b *bench) measureReal(ctx context.Context) (*corpusResult, error) {
 		{row: &row{tool: toolCheckFiles, objects: objectsAccepted}, argv: b.check(accepted...), inputErrors: true},
 	}
 	return res, measureCorpus(ctx, b.log, res, jobs, 5)
+}
+
+// measureSmall measures prodready and kube-score on a small input, where
+// the fixed cost of a run is most of it, and prodready version (its start
+// alone) on the demo. kube-score reads the files it accepts of the real
+// corpus's (the demo's are all accepted).
+func (b *bench) measureSmall(ctx context.Context, name, dir string) (*corpusResult, error) {
+	files, err := corpusFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	var accepted []string
+	for _, f := range files {
+		if !b.refused[filepath.Join(appName, f)] {
+			accepted = append(accepted, filepath.Join(dir, f))
+		}
+	}
+	objects, err := countObjects(ctx, b.self, accepted)
+	if err != nil {
+		return nil, err
+	}
+	res := &corpusResult{name: name, small: true}
+	var jobs []*job
+	if name == demoName {
+		jobs = append(jobs, &job{row: &row{tool: toolVersion}, argv: []string{b.prodready, "version"}})
+	}
+	jobs = append(jobs,
+		&job{row: &row{tool: toolKubeScore, objects: objects}, argv: append([]string{b.kubeScore, "score"}, accepted...)},
+		&job{row: &row{tool: toolCheckFiles, objects: objects}, argv: b.check(accepted...)})
+	return res, measureCorpus(ctx, b.log, res, jobs, 11)
 }
 
 // measureGenerated generates a corpus of size objects (or reuses it) and
@@ -331,6 +396,7 @@ func measureCorpus(ctx context.Context, log io.Writer, res *corpusResult, jobs [
 				continue
 			}
 			j.row.walls = append(j.row.walls, s.wall)
+			j.row.cpus = append(j.row.cpus, s.cpu)
 			j.row.peak = max(j.row.peak, s.peak)
 		}
 	}
@@ -353,7 +419,7 @@ func (j *job) accept(s sample) error {
 
 // sample is one timed run of a command.
 type sample struct {
-	wall           time.Duration
+	wall, cpu      time.Duration
 	peak           int64 // bytes; 0 if unknown
 	exit           int   // -1 if killed by a signal
 	stdout, stderr []byte
@@ -380,7 +446,7 @@ func measure(ctx context.Context, argv []string, wantStdout bool) (sample, error
 	if err != nil && !errors.As(err, &exit) {
 		return sample{}, err
 	}
-	return sample{wall: wall, peak: peakRSS(cmd.ProcessState), exit: cmd.ProcessState.ExitCode(),
+	return sample{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), peak: peakRSS(cmd.ProcessState), exit: cmd.ProcessState.ExitCode(),
 		stdout: stdout.Bytes(), stderr: stderr.Bytes()}, nil
 }
 
@@ -497,6 +563,15 @@ func ratio(c *corpusResult, num, den string) (r float64, ok bool) {
 	return float64(median(n.walls)) / float64(median(d.walls)), true
 }
 
+// cpuRatio is ratio for the median CPU times.
+func cpuRatio(c *corpusResult, num, den string) (r float64, ok bool) {
+	n, d := c.row(num), c.row(den)
+	if n == nil || d == nil || median(d.cpus) <= 0 {
+		return 0, false
+	}
+	return float64(median(n.cpus)) / float64(median(d.cpus)), true
+}
+
 func targets(results []*corpusResult) []verdict {
 	var vs []verdict
 	judge := func(target string, ok bool, measured string) {
@@ -513,8 +588,28 @@ func targets(results []*corpusResult) []verdict {
 		}
 	}
 	for _, c := range results {
-		if r, ok := ratio(c, toolKubeScore, toolCheckFiles); ok {
-			judge(fmt.Sprintf("prodready faster than kube-score (%s)", c.name), r > 1, fmt.Sprintf("%.2fx", r))
+		r, ok := ratio(c, toolKubeScore, toolCheckFiles)
+		if !ok {
+			continue
+		}
+		judge(fmt.Sprintf("prodready faster than kube-score (%s)", c.name), r > 1, fmt.Sprintf("%.2fx", r))
+		if c.small || c.size != 0 {
+			continue
+		}
+		judge(fmt.Sprintf("prodready ≥%.1fx faster than kube-score (%s)", realFactor, c.name), r >= realFactor, fmt.Sprintf("%.2fx", r))
+		if r, ok := cpuRatio(c, toolCheckFiles, toolKubeScore); ok {
+			judge(fmt.Sprintf("prodready's CPU ≤ kube-score's (%s)", c.name), r <= 1, fmt.Sprintf("%.2fx", r))
+		}
+		if p, k := c.row(toolCheckFiles).peak, c.row(toolKubeScore).peak; p > 0 && k > 0 {
+			r := float64(p) / float64(k)
+			judge(fmt.Sprintf("prodready's peak RSS ≤ %dx kube-score's (%s)", realRSSFactor, c.name), r <= realRSSFactor, fmt.Sprintf("%.2fx", r))
+		}
+	}
+	for _, c := range results {
+		check, version := c.row(toolCheckFiles), c.row(toolVersion)
+		if check != nil && version != nil {
+			d := median(check.walls) - median(version.walls)
+			judge(fmt.Sprintf("a check of %s within %s of prodready version", c.name, formatWall(fixedCostMargin)), d <= fixedCostMargin, "+"+formatWall(d))
 		}
 	}
 	for _, c := range results {
@@ -522,7 +617,7 @@ func targets(results []*corpusResult) []verdict {
 			judge(fmt.Sprintf("check ≤%dx load-only (%s)", loadFactor, c.name), r <= loadFactor, fmt.Sprintf("%.2fx", r))
 		}
 	}
-	rss := verdict{target: fmt.Sprintf("check's peak RSS < 1 GiB (generated %s)", sizeName(rssSize)), status: skip}
+	rss := verdict{target: fmt.Sprintf("check's peak RSS < %d MiB (generated %s)", rssLimit>>20, sizeName(rssSize)), status: skip}
 	for _, c := range results {
 		if r := c.row(toolCheck); c.size == rssSize && r != nil && r.peak > 0 {
 			st := fail
@@ -547,6 +642,9 @@ func ratios(c *corpusResult) []string {
 			out = append(out, fmt.Sprintf("%s: %.2fx", p.name, r))
 		}
 	}
+	if r, ok := cpuRatio(c, toolCheckFiles, toolKubeScore); ok {
+		out = append(out, fmt.Sprintf("CPU, prodready check / kube-score: %.2fx", r))
+	}
 	return out
 }
 
@@ -569,12 +667,12 @@ func formatWall(d time.Duration) string {
 	return fmt.Sprintf("%.2f s", d.Seconds())
 }
 
-var header = []string{"corpus", "objects", "tool", "median wall", "min", "runs", "objects/s", "µs/object", "peak RSS MiB"}
+var header = []string{"corpus", "objects", "tool", "median wall", "min", "median CPU", "runs", "objects/s", "µs/object", "peak RSS MiB"}
 
 // cells are a row's columns, as header names them.
 func (r *row) cells(corpus string) []string {
 	if len(r.walls) == 0 {
-		return []string{corpus, strconv.Itoa(r.objects), r.tool, "-", "-", "0", "-", "-", "-"}
+		return []string{corpus, strconv.Itoa(r.objects), r.tool, "-", "-", "-", "0", "-", "-", "-"}
 	}
 	med := median(r.walls)
 	peak := "n/a"
@@ -583,11 +681,20 @@ func (r *row) cells(corpus string) []string {
 	}
 	return []string{
 		corpus, strconv.Itoa(r.objects), r.tool,
-		formatWall(med), formatWall(slices.Min(r.walls)), strconv.Itoa(len(r.walls)),
-		fmt.Sprintf("%.0f", float64(r.objects)/med.Seconds()),
-		fmt.Sprintf("%.1f", float64(med.Microseconds())/float64(r.objects)),
+		formatWall(med), formatWall(slices.Min(r.walls)), formatWall(median(r.cpus)), strconv.Itoa(len(r.walls)),
+		perObject("%.0f", float64(r.objects)/med.Seconds(), r.objects),
+		perObject("%.1f", float64(med.Microseconds())/float64(max(r.objects, 1)), r.objects),
 		peak,
 	}
+}
+
+// perObject formats a per-object figure, "-" for a run of no objects
+// (prodready version).
+func perObject(format string, v float64, objects int) string {
+	if objects == 0 {
+		return "-"
+	}
+	return fmt.Sprintf(format, v)
 }
 
 func notes(results []*corpusResult) []string {
@@ -624,7 +731,7 @@ func writeText(w io.Writer, machine string, results []*corpusResult, verdicts []
 			fmt.Fprintf(&b, "  %s\n", n)
 		}
 	}
-	b.WriteString("\ntargets (issue 7)\n")
+	b.WriteString("\ntargets (issues 7 and 18)\n")
 	for _, v := range verdicts {
 		fmt.Fprintf(&b, "  %-12s %s: %s\n", v.status, v.target, cmp.Or(v.measured, "-"))
 	}
@@ -662,7 +769,7 @@ func alignColumns(rows [][]string) string {
 func writeMarkdown(w io.Writer, machine string, results []*corpusResult, verdicts []verdict) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "`make bench` (`go run ./cmd/prodready-bench run`): %s.\n\n", machine)
-	b.WriteString("| " + strings.Join(header, " | ") + " |\n|---|--:|---|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| " + strings.Join(header, " | ") + " |\n|---|--:|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, c := range results {
 		for _, r := range c.rows {
 			b.WriteString("| " + strings.Join(r.cells(c.name), " | ") + " |\n")
@@ -680,7 +787,7 @@ func writeMarkdown(w io.Writer, machine string, results []*corpusResult, verdict
 			fmt.Fprintf(&b, "- %s\n", n)
 		}
 	}
-	b.WriteString("\n| target (issue 7) | measured | result |\n|---|---|---|\n")
+	b.WriteString("\n| target (issues 7 and 18) | measured | result |\n|---|---|---|\n")
 	for _, v := range verdicts {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", v.target, cmp.Or(v.measured, "-"), v.status)
 	}
