@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"github.com/prodready/prodready/pkg/version"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -413,8 +414,8 @@ func TestRulesListsTheCatalogue(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	res := prodready(t, "", "version")
-	if res.code != 0 || !strings.HasPrefix(res.stdout, "prodready ") {
-		t.Errorf("version: exit %d, %q", res.code, res.stdout)
+	if res.code != 0 || !strings.HasPrefix(res.stdout, "prodready ") || !strings.HasSuffix(res.stdout, "\nrule catalogue "+version.Catalogue+"\n") {
+		t.Errorf("version: exit %d, %q; want the binary's version and the catalogue's", res.code, res.stdout)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/prodready/prodready/pkg/policy"
+	"github.com/prodready/prodready/pkg/version"
 )
 
 // catalogue is the spec the rules implement, beside the repository.
@@ -16,6 +17,19 @@ const catalogue = "../../../shared/catalogue.md"
 // catalogueRow is a rule's line in a table of the catalogue:
 // | id | severity | profile | fires when | params (defaults) |
 var catalogueRow = regexp.MustCompile(`^\| ([a-z0-9-]+) \| (critical|high|medium|low) \| (baseline|strict) \| .* \|(.*)\|$`)
+
+// TestCatalogueVersion: version.Catalogue is the version the catalogue's
+// title gives.
+func TestCatalogueVersion(t *testing.T) {
+	text, err := os.ReadFile(catalogue)
+	if err != nil {
+		t.Skipf("no catalogue at %s", catalogue)
+	}
+	title, _, _ := strings.Cut(string(text), "\n")
+	if want := "(v" + version.Catalogue + ")"; !strings.HasSuffix(title, want) {
+		t.Errorf("the catalogue's title is %q; version.Catalogue %s says it ends with %s", title, version.Catalogue, want)
+	}
+}
 
 // TestRulesMatchTheCatalogue holds the library to the catalogue: the
 // same rule IDs, each with the catalogue's severity, profile and
