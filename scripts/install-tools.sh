@@ -3,8 +3,9 @@
 # pinned versions, into .tools/bin (or $TOOLS_BIN). A tool already there at
 # the pinned version is kept, so repeated runs cost nothing.
 #
-#   bash scripts/install-tools.sh         the engines: opa, conftest, gator, and helm and
-#                                         kustomize, against which render/ is compared (make test)
+#   bash scripts/install-tools.sh         the engines: opa, conftest, gator, helm and kustomize
+#                                         (against which render/ is compared), and the OCI
+#                                         registry releases are pushed to in tests (make test)
 #   bash scripts/install-tools.sh bench   the engines and the peers make bench compares
 #                                         prodready with: kube-score
 set -euo pipefail
@@ -16,6 +17,7 @@ tools=(
 	"gator     github.com/open-policy-agent/gatekeeper/v3/cmd/gator@v3.23.1"
 	"helm      helm.sh/helm/v4/cmd/helm@v4.3.2"
 	"kustomize sigs.k8s.io/kustomize/kustomize/v5@v5.8.2"
+	"registry  github.com/distribution/distribution/v3/cmd/registry@v3.1.2"
 )
 case "${1:-}" in
 "") ;;
