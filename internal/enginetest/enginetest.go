@@ -5,15 +5,19 @@
 package enginetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prodready/prodready/pkg/config"
 	"github.com/prodready/prodready/pkg/engine"
@@ -244,4 +248,46 @@ func CrossObject(e *engine.Engine) map[string]bool {
 		out[r.ID] = r.CrossObject
 	}
 	return out
+}
+
+// Registry runs the real registry of distribution (installed by
+// scripts/install-tools.sh) on a free port of 127.0.0.1, storing in a
+// temporary directory, until the test ends; it returns host:port.
+func Registry(t testing.TB) string {
+	t.Helper()
+	bin := Binary(t, "registry")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.yml")
+	yml := fmt.Sprintf("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n", filepath.Join(dir, "data"), addr)
+	if err := os.WriteFile(config, []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", config)
+	cmd.Env = append(os.Environ(), "OTEL_TRACES_EXPORTER=none")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("registry:\n%s", logs.String())
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/v2/"); err == nil {
+			resp.Body.Close()
+			return addr
+		}
+	}
+	t.Fatalf("the registry did not answer on %s:\n%s", addr, logs.String())
+	return ""
 }

@@ -139,9 +139,81 @@ func TestOPAAgentPullsSignedBundles(t *testing.T) {
 	// Whoever can write to the bundle server but holds another key.
 	forged := build(t, bundle.Options{Profile: policy.Baseline, Revision: "5"}, &opabundle.Signing{PrivateKey: newKeyPair(t).private, KeyID: "prodready"})
 
-	// Objects that baseline and strict rules find fault with, and the ones
-	// cross-object rules look up: all are pushed as data.inventory, since
-	// the SDK sees them all.
+	objs, want := expectations(t)
+	ids := ruleByPackage(t)
+
+	srv := &bundleServer{}
+	srv.put(rev1)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	pubKey := strings.ReplaceAll(strings.TrimSpace(string(keys.public)), "\n", "\n      ")
+	config := writeFile(t, "opa-config.yaml", fmt.Appendf(nil, agentConfig, ts.URL, pubKey))
+	// startOPA returns once /health?bundles says the bundle is activated.
+	base := startOPA(t, opaBin, "--config-file", config)
+
+	a := &agent{base: base, ids: ids, objs: objs, want: want}
+	a.pushInventory(t)
+	a.serves(t, "1", policy.Baseline)
+
+	// A new revision is activated by the same process, while it serves.
+	srv.put(rev2)
+	waitFor(t, "revision 2", func() bool { return a.revision(t) == "2" })
+	a.serves(t, "2", policy.Strict)
+	waitFor(t, "the status report of revision 2", func() bool {
+		_, st := srv.state()
+		return st.ActiveRevision == "2" && st.Code == ""
+	})
+
+	for _, bad := range []struct {
+		name    string
+		tarball []byte
+		reason  string
+	}{
+		{"tampered", tampered, "digest mismatch"},
+		{"unsigned", unsigned, ".signatures.json"},
+		{"forged", forged, "failed to verify JWT signature"},
+	} {
+		srv.put(bad.tarball)
+		// OPA forgets the ETag of a bundle it refused, so it downloads it
+		// again at each poll: two downloads, two refusals.
+		waitFor(t, "the "+bad.name+" bundle to be refused twice", func() bool {
+			if rev := a.revision(t); rev != "2" {
+				t.Fatalf("the %s bundle was activated: revision %q", bad.name, rev)
+			}
+			served, st := srv.state()
+			return served >= 2 && st.Code == "bundle_error" && strings.Contains(st.Message, bad.reason)
+		})
+		if _, st := srv.state(); st.ActiveRevision != "2" {
+			t.Errorf("%s bundle: status reports revision %q active, want 2", bad.name, st.ActiveRevision)
+		}
+		// Health says a bundle was activated, not that the last one was good.
+		call(t, http.MethodGet, base+"/health?bundles", nil, nil)
+		a.serves(t, "2", policy.Strict)
+	}
+}
+
+// sameJSON reports whether a and b are the same JSON document.
+func sameJSON(t *testing.T, a, b any) bool {
+	t.Helper()
+	var docs [2]any
+	for i, v := range []any{a, b} {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &docs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return reflect.DeepEqual(docs[0], docs[1])
+}
+
+// expectations are the objects the agent tests query, and what the SDK
+// finds on each under each profile, run on all of them at once: objects
+// that baseline and strict rules find fault with, and the ones
+// cross-object rules look up (pushed to the agent as data.inventory).
+func expectations(t *testing.T) ([]*manifest.Object, map[policy.Profile]map[*manifest.Object][]verdict) {
+	t.Helper()
 	var paths []string
 	for _, file := range []string{
 		"resources/memory-limit-no-headroom.yaml", "probes/liveness-checks-dependencies.yaml",
@@ -184,101 +256,58 @@ func TestOPAAgentPullsSignedBundles(t *testing.T) {
 			want[profile][obj] = append(want[profile][obj], verdict{f.Rule, f.Container, f.Message})
 		}
 	}
-	ids := ruleByPackage(t)
 	if reflect.DeepEqual(want[policy.Baseline], want[policy.Strict]) {
 		t.Fatal("the objects get the same findings under both profiles: the decisions cannot tell revisions apart")
 	}
 
-	srv := &bundleServer{}
-	srv.put(rev1)
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	pubKey := strings.ReplaceAll(strings.TrimSpace(string(keys.public)), "\n", "\n      ")
-	config := writeFile(t, "opa-config.yaml", fmt.Appendf(nil, agentConfig, ts.URL, pubKey))
-	// startOPA returns once /health?bundles says the bundle is activated.
-	base := startOPA(t, opaBin, "--config-file", config)
-
-	revision := func() string {
-		var res struct{ Result string }
-		call(t, http.MethodGet, base+"/v1/data/system/bundles/prodready/manifest/revision", nil, &res)
-		return res.Result
-	}
-	inventory := engine.Inventory(objs)
-	call(t, http.MethodPut, base+"/v1/data/inventory", inventory, nil)
-	// serves checks the revision in force, its decisions and that the
-	// inventory pushed is still there: the store was kept, nothing lost.
-	serves := func(rev string, profile policy.Profile) {
-		t.Helper()
-		if got := revision(); got != rev {
-			t.Fatalf("active revision %q, want %q", got, rev)
-		}
-		total := 0
-		for _, obj := range objs {
-			total += len(want[profile][obj])
-			if d := enginetest.Diff(queryOPA(t, base, ids, obj), want[profile][obj]); len(d) > 0 {
-				t.Errorf("revision %s, %s/%s: the agent differs from the SDK (%s):\n%s", rev, obj.Kind, obj.Name, profile, strings.Join(d, "\n"))
-			}
-		}
-		if total == 0 {
-			t.Error("no findings compared")
-		}
-		var got struct{ Result any }
-		call(t, http.MethodGet, base+"/v1/data/inventory", nil, &got)
-		if !sameJSON(t, got.Result, inventory) {
-			t.Errorf("revision %s: data.inventory is no longer what was pushed", rev)
-		}
-	}
-	serves("1", policy.Baseline)
-
-	// A new revision is activated by the same process, while it serves.
-	srv.put(rev2)
-	waitFor(t, "revision 2", func() bool { return revision() == "2" })
-	serves("2", policy.Strict)
-	waitFor(t, "the status report of revision 2", func() bool {
-		_, st := srv.state()
-		return st.ActiveRevision == "2" && st.Code == ""
-	})
-
-	for _, bad := range []struct {
-		name    string
-		tarball []byte
-		reason  string
-	}{
-		{"tampered", tampered, "digest mismatch"},
-		{"unsigned", unsigned, ".signatures.json"},
-		{"forged", forged, "failed to verify JWT signature"},
-	} {
-		srv.put(bad.tarball)
-		// OPA forgets the ETag of a bundle it refused, so it downloads it
-		// again at each poll: two downloads, two refusals.
-		waitFor(t, "the "+bad.name+" bundle to be refused twice", func() bool {
-			if rev := revision(); rev != "2" {
-				t.Fatalf("the %s bundle was activated: revision %q", bad.name, rev)
-			}
-			served, st := srv.state()
-			return served >= 2 && st.Code == "bundle_error" && strings.Contains(st.Message, bad.reason)
-		})
-		if _, st := srv.state(); st.ActiveRevision != "2" {
-			t.Errorf("%s bundle: status reports revision %q active, want 2", bad.name, st.ActiveRevision)
-		}
-		// Health says a bundle was activated, not that the last one was good.
-		call(t, http.MethodGet, base+"/health?bundles", nil, nil)
-		serves("2", policy.Strict)
-	}
+	return objs, want
 }
 
-// sameJSON reports whether a and b are the same JSON document.
-func sameJSON(t *testing.T, a, b any) bool {
+// agent is an OPA agent under test, and what it must answer.
+type agent struct {
+	base      string
+	ids       map[string]string
+	objs      []*manifest.Object
+	want      map[policy.Profile]map[*manifest.Object][]verdict
+	inventory any
+}
+
+// pushInventory puts every object as data.inventory, as a fleet's
+// replicator does.
+func (a *agent) pushInventory(t *testing.T) {
 	t.Helper()
-	var docs [2]any
-	for i, v := range []any{a, b} {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, &docs[i]); err != nil {
-			t.Fatal(err)
+	a.inventory = engine.Inventory(a.objs)
+	call(t, http.MethodPut, a.base+"/v1/data/inventory", a.inventory, nil)
+}
+
+// revision is the revision of the bundle in force.
+func (a *agent) revision(t *testing.T) string {
+	t.Helper()
+	var res struct{ Result string }
+	call(t, http.MethodGet, a.base+"/v1/data/system/bundles/prodready/manifest/revision", nil, &res)
+	return res.Result
+}
+
+// serves checks the revision in force, its decisions and that the
+// inventory pushed is still there: the store was kept, nothing lost.
+func (a *agent) serves(t *testing.T, rev string, profile policy.Profile) {
+	t.Helper()
+	if got := a.revision(t); got != rev {
+		t.Fatalf("active revision %q, want %q", got, rev)
+	}
+	total := 0
+	for _, obj := range a.objs {
+		total += len(a.want[profile][obj])
+		if d := enginetest.Diff(queryOPA(t, a.base, a.ids, obj), a.want[profile][obj]); len(d) > 0 {
+			t.Errorf("revision %s, %s/%s: the agent differs from the SDK (%s):\n%s", rev, obj.Kind, obj.Name, profile, strings.Join(d, "\n"))
 		}
 	}
-	return reflect.DeepEqual(docs[0], docs[1])
+	if total == 0 {
+		t.Error("no findings compared")
+	}
+	var got struct{ Result any }
+	call(t, http.MethodGet, a.base+"/v1/data/inventory", nil, &got)
+	if !sameJSON(t, got.Result, a.inventory) {
+		t.Errorf("revision %s: data.inventory is no longer what was pushed", rev)
+	}
 }

@@ -6,12 +6,15 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/prodready/prodready/internal/enginetest"
 	"github.com/prodready/prodready/pkg/bundle"
 	"github.com/prodready/prodready/pkg/bundle/conftest"
+	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
 	"github.com/prodready/prodready/pkg/bundle/oci"
+	"github.com/prodready/prodready/pkg/bundle/opabundle"
 	"github.com/prodready/prodready/pkg/policy"
 )
 
@@ -20,7 +23,7 @@ import (
 // prodready check finds.
 func TestConftestPullsWhatWasPushed(t *testing.T) {
 	isolate(t)
-	host := startRegistry(t)
+	host := enginetest.Registry(t)
 	files, err := conftest.Build(bundle.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -81,4 +84,67 @@ func conftestKeys(t *testing.T, out []byte) map[string]bool {
 		}
 	}
 	return keys
+}
+
+// TestPullingWhatIsNotThereIsAClearError: a tag never pushed is "not
+// found" for conftest pull, and a reference without a tag is refused
+// before anything is sent.
+func TestPullingWhatIsNotThereIsAClearError(t *testing.T) {
+	isolate(t)
+	host := enginetest.Registry(t)
+	work := t.TempDir()
+	pull := exec.Command(enginetest.Binary(t, "conftest"), "pull", "--policy", "bundle", "oci://"+host+"/prodready/conftest:9.9.9")
+	pull.Dir = work
+	if out, err := pull.CombinedOutput(); err == nil || !strings.Contains(string(out), "not found") {
+		t.Errorf("conftest pull of a tag never pushed: %v\n%s", err, out)
+	}
+	if _, err := oci.Push(ctx(t), "oci://"+host+"/prodready/conftest", &oci.Artifact{}); err == nil || !strings.Contains(err.Error(), "no tag") {
+		t.Errorf("a push without a tag: %v", err)
+	}
+}
+
+// TestTheSameSourceHasTheSameDigest: every target built twice from the
+// same source packs to the same manifest, and a push of it again to the
+// registry gives the digest it had.
+func TestTheSameSourceHasTheSameDigest(t *testing.T) {
+	isolate(t)
+	host := enginetest.Registry(t)
+	for _, target := range []string{"opa", "conftest", "gatekeeper"} {
+		var digests []string
+		for range 2 {
+			files, err := buildTarget(target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			art, err := oci.Pack(target, files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			packed, _, err := art.Manifest()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pushed, err := oci.Push(ctx(t), "oci://"+host+"/prodready/"+target+":1.1.0", art)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pushed.Digest != packed.Digest {
+				t.Errorf("%s: pushed %s, packed %s", target, pushed.Digest, packed.Digest)
+			}
+			digests = append(digests, pushed.Digest.String())
+		}
+		if digests[0] != digests[1] {
+			t.Errorf("%s: two builds of one source pushed as %s and %s", target, digests[0], digests[1])
+		}
+	}
+}
+
+func buildTarget(target string) (bundle.Files, error) {
+	switch target {
+	case "opa":
+		return opabundle.Build(bundle.Options{}, nil)
+	case "gatekeeper":
+		return gatekeeper.Build(bundle.Options{}, "")
+	}
+	return conftest.Build(bundle.Options{})
 }

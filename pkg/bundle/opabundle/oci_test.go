@@ -1,0 +1,114 @@
+package opabundle_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prodready/prodready/internal/enginetest"
+	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/bundle/oci"
+	"github.com/prodready/prodready/pkg/bundle/opabundle"
+	"github.com/prodready/prodready/pkg/policy"
+)
+
+// ociAgentConfig is docs/releases.md's OPA configuration: the signed
+// bundle from a registry (an oci service), by tag or by digest, with short
+// polling delays and status reports to a server of the test's.
+const ociAgentConfig = `services:
+  registry:
+    url: http://%[1]s
+    type: oci
+  status-server:
+    url: %[2]s
+bundles:
+  prodready:
+    service: registry
+    resource: %[1]s/prodready/opa%[3]s
+    polling:
+      min_delay_seconds: 1
+      max_delay_seconds: 2
+    signing:
+      keyid: prodready
+keys:
+  prodready:
+    algorithm: RS256
+    key: |
+      %[4]s
+status:
+  service: status-server
+`
+
+// TestOPAAgentPullsFromARegistry runs OPA agents as a fleet pinned to a
+// release does: one follows a tag, one a digest. Pushing a new revision
+// under the tag moves the first and not the second; a bundle changed after
+// signing and pushed under the tag is refused, and the last good one keeps
+// serving.
+func TestOPAAgentPullsFromARegistry(t *testing.T) {
+	opaBin := enginetest.Binary(t, "opa")
+	host := enginetest.Registry(t)
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	keys := newKeyPair(t)
+	sign := &opabundle.Signing{PrivateKey: keys.private, KeyID: "prodready"}
+	rev1 := build(t, bundle.Options{Profile: policy.Baseline, Revision: "1"}, sign)
+	rev2 := build(t, bundle.Options{Profile: policy.Strict, Revision: "2"}, sign)
+	tampered := edit(t, build(t, bundle.Options{Profile: policy.Baseline, Revision: "3"}, sign), "/data.json", func(b []byte) []byte {
+		changed := bytes.Replace(b, []byte(`"minRatio":1.5`), []byte(`"minRatio":0.1`), 1)
+		if bytes.Equal(changed, b) {
+			t.Fatal("data.json has no minRatio of 1.5 to tamper with")
+		}
+		return changed
+	})
+	push := func(tarball []byte) string {
+		t.Helper()
+		art, err := oci.Pack("opa", bundle.Files{"prodready.tar.gz": tarball})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		desc, err := oci.Push(ctx, "oci://"+host+"/prodready/opa:1.1.0", art)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return desc.Digest.String()
+	}
+	digest1 := push(rev1)
+
+	objs, want := expectations(t)
+	ids := ruleByPackage(t)
+	pubKey := strings.ReplaceAll(strings.TrimSpace(string(keys.public)), "\n", "\n      ")
+	start := func(name, reference string) (*agent, *bundleServer) {
+		status := &bundleServer{}
+		ts := httptest.NewServer(status)
+		t.Cleanup(ts.Close)
+		config := writeFile(t, name+".yaml", fmt.Appendf(nil, ociAgentConfig, host, ts.URL, reference, pubKey))
+		a := &agent{base: startOPA(t, opaBin, "--config-file", config), ids: ids, objs: objs, want: want}
+		a.pushInventory(t)
+		return a, status
+	}
+	byTag, tagStatus := start("by-tag", ":1.1.0")
+	byDigest, _ := start("by-digest", "@"+digest1)
+	byTag.serves(t, "1", policy.Baseline)
+	byDigest.serves(t, "1", policy.Baseline)
+
+	push(rev2)
+	waitFor(t, "the tag's agent to take revision 2", func() bool { return byTag.revision(t) == "2" })
+	byTag.serves(t, "2", policy.Strict)
+	byDigest.serves(t, "1", policy.Baseline)
+
+	push(tampered)
+	waitFor(t, "the tampered bundle to be refused", func() bool {
+		if rev := byTag.revision(t); rev != "2" {
+			t.Fatalf("the tampered bundle was activated: revision %q", rev)
+		}
+		_, st := tagStatus.state()
+		return st.Code == "bundle_error" && strings.Contains(st.Message, "digest mismatch")
+	})
+	byTag.serves(t, "2", policy.Strict)
+	byDigest.serves(t, "1", policy.Baseline)
+}
