@@ -9,15 +9,16 @@ import (
 	"github.com/prodready/prodready/pkg/bundle"
 	"github.com/prodready/prodready/pkg/bundle/conftest"
 	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
+	"github.com/prodready/prodready/pkg/bundle/oci"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
 )
 
 func newBundle() *cobra.Command {
-	var target, out, profile, signingKey, signingAlg, keyID, gatekeeperVersion string
+	var target, out, push, profile, signingKey, signingAlg, keyID, gatekeeperVersion string
 	var policies policyDirs
 	var configs configFlags
 	cmd := &cobra.Command{
-		Use:   "bundle --target opa|gatekeeper|conftest --out DIR",
+		Use:   "bundle --target opa|gatekeeper|conftest (--out DIR | --push oci://HOST/REPO:TAG)",
 		Short: "Build the policies for OPA, Gatekeeper or Conftest",
 		Long: `Build the rule library for another engine, from the same Rego:
   opa         an OPA bundle (prodready.tar.gz with .manifest), optionally signed
@@ -32,11 +33,23 @@ The bundle carries the configuration (.prodready.yaml, or --config) and the
 only the enabled rules, with their configured severity (deny or warn) and
 parameters, and the exemptions. --no-config builds the library as it ships.
 
-The same options always give byte-identical files.`,
+The same options always give byte-identical files, and --push the same
+digest: it pushes the bundle as an OCI artifact with the media types its
+engine reads (conftest pull, OPA's oci service, oras pull for Gatekeeper's
+manifests), with the credentials of the Docker configuration, and prints
+its digest, which names that content for ever.`,
+		Example: `  prodready bundle --target opa --out dist/opa --signing-key key.pem --key-id prodready
+  prodready bundle --target conftest --push oci://ghcr.io/acme/prodready/conftest:1.1.0
+  conftest pull oci://ghcr.io/acme/prodready/conftest:1.1.0`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return fmt.Errorf("--out is required")
+			if out == "" && push == "" {
+				return fmt.Errorf("--out or --push is required")
+			}
+			if push != "" {
+				if _, err := oci.ParseReference(push); err != nil {
+					return fmt.Errorf("--push %w", err)
+				}
 			}
 			if signingKey != "" && target != "opa" {
 				return fmt.Errorf("--signing-key applies to --target opa only")
@@ -78,19 +91,35 @@ The same options always give byte-identical files.`,
 			if err != nil {
 				return err
 			}
-			if err := files.Write(out); err != nil {
-				return err
-			}
 			with := ""
 			if cfg != nil {
 				with = ", configured by " + cfg.File
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d files of the %s bundle (%s profile%s) to %s\n", len(files), target, opts.Profile, with, out)
+			if out != "" {
+				if err := files.Write(out); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d files of the %s bundle (%s profile%s) to %s\n", len(files), target, opts.Profile, with, out)
+			}
+			if push == "" {
+				return nil
+			}
+			art, err := oci.Pack(target, files)
+			if err != nil {
+				return err
+			}
+			desc, err := oci.Push(cmd.Context(), push, art)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "pushed the %s bundle (%s profile%s) to %s\n", target, opts.Profile, with, push)
+			fmt.Fprintln(cmd.OutOrStdout(), desc.Digest)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&target, "target", "", "opa, gatekeeper or conftest")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the bundle to")
+	cmd.Flags().StringVar(&push, "push", "", "push the bundle as an OCI artifact to oci://HOST/REPOSITORY:TAG (credentials from the Docker configuration) and print its digest")
 	cmd.Flags().StringVar(&profile, "profile", "", profileHelp)
 	cmd.Flags().StringVar(&signingKey, "signing-key", "", "PEM private key to sign the OPA bundle with (.signatures.json)")
 	cmd.Flags().StringVar(&signingAlg, "signing-alg", "RS256", "signing algorithm")

@@ -5,13 +5,17 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/prodready/prodready/internal/enginetest"
 	"github.com/prodready/prodready/pkg/bundle"
+	"github.com/prodready/prodready/pkg/bundle/oci"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
 )
 
@@ -146,5 +150,42 @@ func TestBundleForOlderGatekeeper(t *testing.T) {
 		if res.code != 2 || !strings.Contains(res.stderr, "gatekeeper") && !strings.Contains(res.stderr, "Gatekeeper") {
 			t.Errorf("%v: exit %d, %q; want 2 and an error about the Gatekeeper version", args, res.code, res.stderr)
 		}
+	}
+}
+
+// TestBundlePush: --push puts the bundle in a real registry and prints its
+// digest, the one its content has; credentials of the Docker configuration
+// are used and never printed; a reference without a tag is a usage error.
+func TestBundlePush(t *testing.T) {
+	host := enginetest.Registry(t)
+	docker := t.TempDir()
+	t.Setenv("DOCKER_CONFIG", docker)
+	secret := "s3cret-Pa55word"
+	auth := base64.StdEncoding.EncodeToString([]byte("robot:" + secret))
+	if err := os.WriteFile(filepath.Join(docker, "config.json"), fmt.Appendf(nil, `{"auths": {%q: {"auth": %q}}}`, host, auth), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ref := "oci://" + host + "/prodready/conftest:1.1.0"
+	res := prodready(t, "", "bundle", "--no-config", "--target", "conftest", "--push", ref)
+	files, err := readTree("../../bundles/conftest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	art, err := oci.Pack("conftest", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc, _, err := art.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.code != 0 || res.stdout != desc.Digest.String()+"\n" || !strings.Contains(res.stderr, "pushed the conftest bundle") {
+		t.Errorf("push: exit %d, stdout %q (want %s), stderr %s", res.code, res.stdout, desc.Digest, res.stderr)
+	}
+	if strings.Contains(res.stdout+res.stderr, secret) || strings.Contains(res.stdout+res.stderr, auth) {
+		t.Error("the credentials were printed")
+	}
+	if res := prodready(t, "", "bundle", "--target", "opa", "--push", "oci://"+host+"/prodready/opa"); res.code != 2 || !strings.Contains(res.stderr, "no tag") {
+		t.Errorf("a push without a tag: exit %d, %s", res.code, res.stderr)
 	}
 }
