@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prodready/prodready/internal/enginetest"
+	"github.com/prodready/prodready/pkg/policy"
+	"github.com/prodready/prodready/pkg/version"
+)
+
+// TestReleaseIsReproducible: a release pushed twice from one source gives
+// the same manifest, byte for byte: the same digests. The manifest says
+// what the release holds: every rule's version, the catalogue's, the
+// commit and the three signed or unsigned artifacts.
+func TestReleaseIsReproducible(t *testing.T) {
+	host := enginetest.Registry(t)
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	key := filepath.Join(t.TempDir(), "key.pem")
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var manifests [2][]byte
+	for i := range manifests {
+		out := t.TempDir()
+		var log bytes.Buffer
+		args := []string{"-version", "1.2.0", "-registry", "oci://" + host + "/prodready", "-commit", "0123abc", "-signing-key", key, "-out", out}
+		if err := run(context.Background(), args, &log); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Count(log.String(), "@sha256:") != 3 {
+			t.Errorf("run %d printed:\n%s", i+1, log.String())
+		}
+		if manifests[i], err = os.ReadFile(filepath.Join(out, "release.json")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(manifests[0], manifests[1]) {
+		t.Fatalf("two releases of one source differ:\n%s\n%s", manifests[0], manifests[1])
+	}
+	var m Manifest
+	if err := json.Unmarshal(manifests[0], &m); err != nil {
+		t.Fatal(err)
+	}
+	set, err := policy.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Version != "1.2.0" || m.Catalogue != version.Catalogue || m.Commit != "0123abc" || len(m.Rules) != len(set.Rules) {
+		t.Errorf("manifest %+v", m)
+	}
+	for _, r := range set.Rules {
+		if m.Rules[r.ID] != r.Version {
+			t.Errorf("%s: version %q in the manifest, %q in the rule", r.ID, m.Rules[r.ID], r.Version)
+		}
+	}
+	targets := map[string]Artifact{}
+	for _, a := range m.Artifacts {
+		targets[a.Target] = a
+		if !strings.HasPrefix(a.Digest, "sha256:") || a.Reference != "oci://"+host+"/prodready/"+a.Target+":1.2.0" {
+			t.Errorf("artifact %+v", a)
+		}
+	}
+	if len(targets) != 3 || !targets["opa"].Signed || targets["conftest"].Signed {
+		t.Errorf("artifacts %+v", m.Artifacts)
+	}
+	if err := run(context.Background(), []string{"-version", "1.2.0"}, &bytes.Buffer{}); err == nil {
+		t.Error("a release without a registry and a commit ran")
+	}
+}
