@@ -123,18 +123,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestOPAAgentPullsSignedBundles(t *testing.T) {
 	opaBin := enginetest.Binary(t, "opa")
 	keys := newKeyPair(t)
-	sign := &opabundle.Signing{PrivateKey: keys.private, KeyID: "prodready"}
-	// Each revision's rules differ from the one before, so that the
-	// decisions show which one is in force, not only the manifest.
-	rev1 := build(t, bundle.Options{Profile: policy.Baseline, Revision: "1"}, sign)
-	rev2 := build(t, bundle.Options{Profile: policy.Strict, Revision: "2"}, sign)
-	tampered := edit(t, build(t, bundle.Options{Profile: policy.Baseline, Revision: "3"}, sign), "/data.json", func(b []byte) []byte {
-		changed := bytes.Replace(b, []byte(`"minRatio":1.5`), []byte(`"minRatio":0.1`), 1)
-		if bytes.Equal(changed, b) {
-			t.Fatal("data.json has no minRatio of 1.5 to tamper with")
-		}
-		return changed
-	})
+	rev1, rev2, tampered := revisions(t, keys)
 	unsigned := build(t, bundle.Options{Profile: policy.Baseline, Revision: "4"}, nil)
 	// Whoever can write to the bundle server but holds another key.
 	forged := build(t, bundle.Options{Profile: policy.Baseline, Revision: "5"}, &opabundle.Signing{PrivateKey: newKeyPair(t).private, KeyID: "prodready"})
@@ -310,4 +299,23 @@ func (a *agent) serves(t *testing.T, rev string, profile policy.Profile) {
 	if !sameJSON(t, got.Result, a.inventory) {
 		t.Errorf("revision %s: data.inventory is no longer what was pushed", rev)
 	}
+}
+
+// revisions are the signed bundles the agent tests publish: revision 1
+// (baseline) and 2 (strict), whose rules differ so that the decisions show
+// which one is in force, and revision 3 with data.json changed after
+// signing.
+func revisions(t *testing.T, keys keyPair) (rev1, rev2, tampered []byte) {
+	t.Helper()
+	sign := &opabundle.Signing{PrivateKey: keys.private, KeyID: "prodready"}
+	rev1 = build(t, bundle.Options{Profile: policy.Baseline, Revision: "1"}, sign)
+	rev2 = build(t, bundle.Options{Profile: policy.Strict, Revision: "2"}, sign)
+	tampered = edit(t, build(t, bundle.Options{Profile: policy.Baseline, Revision: "3"}, sign), "/data.json", func(b []byte) []byte {
+		changed := bytes.Replace(b, []byte(`"minRatio":1.5`), []byte(`"minRatio":0.1`), 1)
+		if bytes.Equal(changed, b) {
+			t.Fatal("data.json has no minRatio of 1.5 to tamper with")
+		}
+		return changed
+	})
+	return rev1, rev2, tampered
 }

@@ -1,7 +1,6 @@
 package opabundle_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -12,7 +11,6 @@ import (
 	"github.com/prodready/prodready/internal/enginetest"
 	"github.com/prodready/prodready/pkg/bundle"
 	"github.com/prodready/prodready/pkg/bundle/oci"
-	"github.com/prodready/prodready/pkg/bundle/opabundle"
 	"github.com/prodready/prodready/pkg/policy"
 )
 
@@ -53,16 +51,7 @@ func TestOPAAgentPullsFromARegistry(t *testing.T) {
 	host := enginetest.Registry(t)
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
 	keys := newKeyPair(t)
-	sign := &opabundle.Signing{PrivateKey: keys.private, KeyID: "prodready"}
-	rev1 := build(t, bundle.Options{Profile: policy.Baseline, Revision: "1"}, sign)
-	rev2 := build(t, bundle.Options{Profile: policy.Strict, Revision: "2"}, sign)
-	tampered := edit(t, build(t, bundle.Options{Profile: policy.Baseline, Revision: "3"}, sign), "/data.json", func(b []byte) []byte {
-		changed := bytes.Replace(b, []byte(`"minRatio":1.5`), []byte(`"minRatio":0.1`), 1)
-		if bytes.Equal(changed, b) {
-			t.Fatal("data.json has no minRatio of 1.5 to tamper with")
-		}
-		return changed
-	})
+	rev1, rev2, tampered := revisions(t, keys)
 	push := func(tarball []byte) string {
 		t.Helper()
 		art, err := oci.Pack("opa", bundle.Files{"prodready.tar.gz": tarball})
