@@ -21,10 +21,9 @@ import (
 	"strings"
 
 	"github.com/prodready/prodready/pkg/bundle"
-	"github.com/prodready/prodready/pkg/bundle/conftest"
-	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
 	"github.com/prodready/prodready/pkg/bundle/oci"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
+	"github.com/prodready/prodready/pkg/bundle/target"
 	"github.com/prodready/prodready/pkg/policy"
 	"github.com/prodready/prodready/pkg/version"
 )
@@ -85,31 +84,27 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		m.Rules[r.ID] = r.Version
 	}
 	opts := bundle.Options{Set: set, Revision: *ver}
-	builds := []struct {
-		target string
-		build  func() (bundle.Files, error)
-	}{
-		{"opa", func() (bundle.Files, error) { return opabundle.Build(opts, sign) }},
-		{"conftest", func() (bundle.Files, error) { return conftest.Build(opts) }},
-		{"gatekeeper", func() (bundle.Files, error) { return gatekeeper.Build(opts, "") }},
-	}
-	for _, b := range builds {
-		files, err := b.build()
-		if err != nil {
-			return fmt.Errorf("%s: %w", b.target, err)
+	for _, name := range target.Names {
+		x := target.Extras{}
+		if name == "opa" {
+			x.Signing = sign
 		}
-		art, err := oci.Pack(b.target, files)
+		files, err := target.Build(name, opts, x)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		art, err := oci.Pack(name, files)
 		if err != nil {
 			return err
 		}
-		ref := strings.TrimSuffix(*registry, "/") + "/" + b.target + ":" + *ver
+		ref := strings.TrimSuffix(*registry, "/") + "/" + name + ":" + *ver
 		desc, err := oci.Push(ctx, ref, art)
 		if err != nil {
 			return err
 		}
-		m.Artifacts = append(m.Artifacts, Artifact{Target: b.target, Reference: ref, Digest: desc.Digest.String(),
-			MediaType: art.ConfigType, Signed: b.target == "opa" && sign != nil})
-		fmt.Fprintf(stdout, "%s %s@%s\n", b.target, ref, desc.Digest)
+		m.Artifacts = append(m.Artifacts, Artifact{Target: name, Reference: ref, Digest: desc.Digest.String(),
+			MediaType: art.ConfigType, Signed: x.Signing != nil})
+		fmt.Fprintf(stdout, "%s %s@%s\n", name, ref, desc.Digest)
 	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

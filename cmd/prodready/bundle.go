@@ -3,18 +3,18 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/prodready/prodready/pkg/bundle"
-	"github.com/prodready/prodready/pkg/bundle/conftest"
-	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
 	"github.com/prodready/prodready/pkg/bundle/oci"
 	"github.com/prodready/prodready/pkg/bundle/opabundle"
+	"github.com/prodready/prodready/pkg/bundle/target"
 )
 
 func newBundle() *cobra.Command {
-	var target, out, push, profile, signingKey, signingAlg, keyID, gatekeeperVersion string
+	var name, out, push, profile, signingKey, signingAlg, keyID, gatekeeperVersion string
 	var policies policyDirs
 	var configs configFlags
 	cmd := &cobra.Command{
@@ -51,10 +51,13 @@ its digest, which names that content for ever.`,
 					return fmt.Errorf("--push %w", err)
 				}
 			}
-			if signingKey != "" && target != "opa" {
+			if !slices.Contains(target.Names, name) {
+				return fmt.Errorf("--target: unknown target %q (want opa, gatekeeper or conftest)", name)
+			}
+			if signingKey != "" && name != "opa" {
 				return fmt.Errorf("--signing-key applies to --target opa only")
 			}
-			if gatekeeperVersion != "" && target != "gatekeeper" {
+			if gatekeeperVersion != "" && name != "gatekeeper" {
 				return fmt.Errorf("--gatekeeper-version applies to --target gatekeeper only")
 			}
 			prof, err := parseProfile(profile)
@@ -69,25 +72,16 @@ its digest, which names that content for ever.`,
 			if err != nil {
 				return err
 			}
-			var files bundle.Files
-			switch target {
-			case "opa":
-				var sign *opabundle.Signing
-				if signingKey != "" {
-					key, err := os.ReadFile(signingKey)
-					if err != nil {
-						return fmt.Errorf("--signing-key: %w", err)
-					}
-					sign = &opabundle.Signing{PrivateKey: key, Algorithm: signingAlg, KeyID: keyID}
+			var x target.Extras
+			if signingKey != "" {
+				key, err := os.ReadFile(signingKey)
+				if err != nil {
+					return fmt.Errorf("--signing-key: %w", err)
 				}
-				files, err = opabundle.Build(opts, sign)
-			case "gatekeeper":
-				files, err = gatekeeper.Build(opts, gatekeeperVersion)
-			case "conftest":
-				files, err = conftest.Build(opts)
-			default:
-				return fmt.Errorf("--target: unknown target %q (want opa, gatekeeper or conftest)", target)
+				x.Signing = &opabundle.Signing{PrivateKey: key, Algorithm: signingAlg, KeyID: keyID}
 			}
+			x.GatekeeperVersion = gatekeeperVersion
+			files, err := target.Build(name, opts, x)
 			if err != nil {
 				return err
 			}
@@ -99,12 +93,12 @@ its digest, which names that content for ever.`,
 				if err := files.Write(out); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d files of the %s bundle (%s profile%s) to %s\n", len(files), target, opts.Profile, with, out)
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d files of the %s bundle (%s profile%s) to %s\n", len(files), name, opts.Profile, with, out)
 			}
 			if push == "" {
 				return nil
 			}
-			art, err := oci.Pack(target, files)
+			art, err := oci.Pack(name, files)
 			if err != nil {
 				return err
 			}
@@ -112,12 +106,12 @@ its digest, which names that content for ever.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "pushed the %s bundle (%s profile%s) to %s\n", target, opts.Profile, with, push)
+			fmt.Fprintf(cmd.ErrOrStderr(), "pushed the %s bundle (%s profile%s) to %s\n", name, opts.Profile, with, push)
 			fmt.Fprintln(cmd.OutOrStdout(), desc.Digest)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&target, "target", "", "opa, gatekeeper or conftest")
+	cmd.Flags().StringVar(&name, "target", "", "opa, gatekeeper or conftest")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the bundle to")
 	cmd.Flags().StringVar(&push, "push", "", "push the bundle as an OCI artifact to oci://HOST/REPOSITORY:TAG (credentials from the Docker configuration) and print its digest")
 	cmd.Flags().StringVar(&profile, "profile", "", profileHelp)

@@ -12,9 +12,8 @@ import (
 	"github.com/prodready/prodready/internal/enginetest"
 	"github.com/prodready/prodready/pkg/bundle"
 	"github.com/prodready/prodready/pkg/bundle/conftest"
-	"github.com/prodready/prodready/pkg/bundle/gatekeeper"
 	"github.com/prodready/prodready/pkg/bundle/oci"
-	"github.com/prodready/prodready/pkg/bundle/opabundle"
+	"github.com/prodready/prodready/pkg/bundle/target"
 	"github.com/prodready/prodready/pkg/policy"
 )
 
@@ -109,14 +108,14 @@ func TestPullingWhatIsNotThereIsAClearError(t *testing.T) {
 func TestTheSameSourceHasTheSameDigest(t *testing.T) {
 	isolate(t)
 	host := enginetest.Registry(t)
-	for _, target := range []string{"opa", "conftest", "gatekeeper"} {
+	for _, name := range target.Names {
 		var digests []string
 		for range 2 {
-			files, err := buildTarget(target)
+			files, err := target.Build(name, bundle.Options{}, target.Extras{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			art, err := oci.Pack(target, files)
+			art, err := oci.Pack(name, files)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,27 +123,17 @@ func TestTheSameSourceHasTheSameDigest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pushed, err := oci.Push(ctx(t), "oci://"+host+"/prodready/"+target+":1.1.0", art)
+			pushed, err := oci.Push(ctx(t), "oci://"+host+"/prodready/"+name+":1.1.0", art)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if pushed.Digest != packed.Digest {
-				t.Errorf("%s: pushed %s, packed %s", target, pushed.Digest, packed.Digest)
+				t.Errorf("%s: pushed %s, packed %s", name, pushed.Digest, packed.Digest)
 			}
 			digests = append(digests, pushed.Digest.String())
 		}
 		if digests[0] != digests[1] {
-			t.Errorf("%s: two builds of one source pushed as %s and %s", target, digests[0], digests[1])
+			t.Errorf("%s: two builds of one source pushed as %s and %s", name, digests[0], digests[1])
 		}
 	}
-}
-
-func buildTarget(target string) (bundle.Files, error) {
-	switch target {
-	case "opa":
-		return opabundle.Build(bundle.Options{}, nil)
-	case "gatekeeper":
-		return gatekeeper.Build(bundle.Options{}, "")
-	}
-	return conftest.Build(bundle.Options{})
 }
