@@ -2,13 +2,22 @@ package main
 
 import (
 	"bytes"
+	"cmp"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -71,6 +80,7 @@ func TestPreCommitHookRunsTheCLI(t *testing.T) {
 type actionStep struct {
 	Name  string            `json:"name"`
 	ID    string            `json:"id"`
+	If    string            `json:"if"`
 	Uses  string            `json:"uses"`
 	Shell string            `json:"shell"`
 	Run   string            `json:"run"`
@@ -88,7 +98,9 @@ type action struct {
 	} `json:"runs"`
 }
 
-func TestGitHubActionScripts(t *testing.T) {
+// readAction reads action.yml.
+func readAction(t *testing.T) action {
+	t.Helper()
 	data, err := os.ReadFile("../../action.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -97,10 +109,25 @@ func TestGitHubActionScripts(t *testing.T) {
 	if err := yaml.Unmarshal(data, &a); err != nil {
 		t.Fatal(err)
 	}
+	return a
+}
+
+// inputs are the action's inputs with their defaults, overridden by set.
+func (a action) inputs(set map[string]string) map[string]string {
+	in := map[string]string{}
+	for name, i := range a.Inputs {
+		in[name] = i.Default
+	}
+	maps.Copy(in, set)
+	return in
+}
+
+func TestGitHubActionScripts(t *testing.T) {
+	a := readAction(t)
 	if a.Runs.Using != "composite" {
 		t.Fatalf("runs.using %q, want composite", a.Runs.Using)
 	}
-	for _, in := range []string{"paths", "version", "fail-on", "config", "policy", "baseline", "sarif-file"} {
+	for _, in := range []string{"paths", "version", "install", "release-url", "fail-on", "config", "policy", "baseline", "sarif-file"} {
 		if _, ok := a.Inputs[in]; !ok {
 			t.Errorf("no input %s", in)
 		}
@@ -112,6 +139,10 @@ func TestGitHubActionScripts(t *testing.T) {
 			upload = i
 			if s.With["sarif_file"] != "${{ inputs.sarif-file }}" {
 				t.Errorf("upload-sarif sarif_file %q", s.With["sarif_file"])
+			}
+		case strings.HasPrefix(s.Uses, "actions/setup-go@"):
+			if s.If != "inputs.install == 'source'" {
+				t.Errorf("setup-go runs if %q; Go is needed to install from source only", s.If)
 			}
 		case s.Run != "" && s.Shell != "bash":
 			t.Errorf("step %q: a composite action's run step needs shell: bash, has %q", s.Name, s.Shell)
@@ -129,6 +160,7 @@ func TestGitHubActionScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	releases := newReleases(t)
 	sarif := filepath.Join(dir, "out.sarif")
 	known := filepath.Join(dir, "baseline.yaml")
 	if res := prodready(t, "", "baseline", "write", known, "examples/demo"); res.code != 0 {
@@ -150,21 +182,11 @@ func TestGitHubActionScripts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			os.Remove(sarif)
-			inputs := map[string]string{"version": "v1.2.3", "sarif-file": sarif}
-			for name, in := range a.Inputs {
-				if _, ok := inputs[name]; !ok {
-					inputs[name] = in.Default
-				}
-			}
-			for k, v := range tc.inputs {
-				inputs[k] = v
-			}
-			run := runAction(t, a, repo, inputs)
+			inputs := a.inputs(map[string]string{"version": "v1.2.3", "sarif-file": sarif, "release-url": releases.URL})
+			maps.Copy(inputs, tc.inputs)
+			run := runAction(t, a, repo, inputs, linuxX64)
 			if got := run.outputs["check"]["exit-code"]; got != strconv.Itoa(tc.check) {
 				t.Errorf("check saved exit-code %q, want %d", got, tc.check)
-			}
-			if !strings.Contains(run.goArgs, "install github.com/prodready/prodready/cmd/prodready@v1.2.3") {
-				t.Errorf("go called with %q", run.goArgs)
 			}
 			if tc.failStep < 0 {
 				if run.stopped == "" || run.code != tc.check {
@@ -211,26 +233,38 @@ type actionRun struct {
 	goArgs  string
 	stopped string // the step that failed, if one did
 	code    int
+	log     string // what the steps printed
+	bin     string // where the install step installs
 }
+
+// linuxX64 is the runner most of the action's tests run on: this machine.
+var linuxX64 = []string{"RUNNER_OS=Linux", "RUNNER_ARCH=X64"}
 
 var expression = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
 
 // runAction runs the action's run steps in order as the runner does
-// (bash --noprofile --norc -eo pipefail), in dir, with a go on PATH that
-// installs the CLI built for the tests, until one fails. Uses steps are
-// skipped: they are GitHub's.
-func runAction(t *testing.T, a action, dir string, inputs map[string]string) actionRun {
+// (bash --noprofile --norc -eo pipefail), in dir, which is also the
+// action's checkout, on a runner described by its environment (RUNNER_OS,
+// RUNNER_ARCH), with a go on PATH whose build -o FILE copies the CLI built
+// for the tests, until one fails. Uses steps are skipped: they are
+// GitHub's.
+func runAction(t *testing.T, a action, dir string, inputs map[string]string, runner []string) actionRun {
 	t.Helper()
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "bin")
 	if err := os.Mkdir(bin, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	fakeGo := "#!/bin/sh\necho \"$@\" >> \"$RUNNER_TEMP/go-args\"\nmkdir -p \"$GOBIN\" && cp \"$PRODREADY_BUILT\" \"$GOBIN/prodready\"\n"
+	// go build -o FILE "builds" the CLI built for the tests.
+	fakeGo := `#!/bin/sh
+echo "$(pwd) $@" >> "$RUNNER_TEMP/go-args"
+while [ $# -gt 0 ]; do if [ "$1" = -o ]; then cp "$PRODREADY_BUILT" "$2"; fi; shift; done
+`
 	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(fakeGo), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	run := actionRun{outputs: map[string]map[string]string{}}
+	run := actionRun{outputs: map[string]map[string]string{}, bin: filepath.Join(tmp, "prodready-bin")}
+	var log bytes.Buffer
 	for i, s := range a.Runs.Steps {
 		if s.Uses != "" {
 			continue
@@ -240,7 +274,8 @@ func runAction(t *testing.T, a action, dir string, inputs map[string]string) act
 			t.Fatal(err)
 		}
 		env := append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-			"RUNNER_TEMP="+tmp, "GITHUB_OUTPUT="+output, "PRODREADY_BUILT="+binary)
+			"RUNNER_TEMP="+tmp, "GITHUB_OUTPUT="+output, "PRODREADY_BUILT="+binary, "GITHUB_ACTION_PATH="+dir)
+		env = append(env, runner...)
 		for k, v := range s.Env {
 			env = append(env, k+"="+expression.ReplaceAllStringFunc(v, func(e string) string {
 				name := expression.FindStringSubmatch(e)[1]
@@ -263,6 +298,7 @@ func runAction(t *testing.T, a action, dir string, inputs map[string]string) act
 		var stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stderr, &stderr
 		err := cmd.Run()
+		log.Write(stderr.Bytes())
 		outs, _ := os.ReadFile(output)
 		if s.ID != "" {
 			run.outputs[s.ID] = map[string]string{}
@@ -283,6 +319,157 @@ func runAction(t *testing.T, a action, dir string, inputs map[string]string) act
 		}
 	}
 	args, _ := os.ReadFile(filepath.Join(tmp, "go-args"))
-	run.goArgs = string(args)
+	run.goArgs, run.log = string(args), log.String()
 	return run
+}
+
+// releases serves a release v1.2.3 in GitHub's layout (download/TAG/ASSET,
+// latest redirecting to tag/TAG): the CLI built for the tests under every
+// platform's asset name, and checksums.txt. It records what was asked.
+type releases struct {
+	*httptest.Server
+	checksums string // served as checksums.txt
+	mu        sync.Mutex
+	asked     []string
+}
+
+func newReleases(t *testing.T) *releases {
+	t.Helper()
+	data, err := os.ReadFile(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := fmt.Sprintf("%x", sha256.Sum256(data))
+	r := &releases{}
+	assets := map[string]bool{}
+	for _, p := range []string{"linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64", "windows_amd64.exe", "windows_arm64.exe"} {
+		name := "prodready_1.2.3_" + p
+		assets[name] = true
+		r.checksums += sum + "  " + name + "\n"
+	}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.mu.Lock()
+		r.asked = append(r.asked, req.URL.Path)
+		checksums := r.checksums
+		r.mu.Unlock()
+		switch tag, file, _ := strings.Cut(strings.TrimPrefix(req.URL.Path, "/download/"), "/"); {
+		case req.URL.Path == "/latest":
+			http.Redirect(w, req, "/tag/v1.2.3", http.StatusFound)
+		case req.URL.Path == "/tag/v1.2.3":
+			io.WriteString(w, "<html>the release page</html>")
+		case tag != "v1.2.3":
+			http.NotFound(w, req)
+		case file == "checksums.txt":
+			io.WriteString(w, checksums)
+		case assets[file]:
+			http.ServeFile(w, req, binary)
+		default:
+			http.NotFound(w, req)
+		}
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+// take returns what was asked since the last take.
+func (r *releases) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	asked := r.asked
+	r.asked = nil
+	return asked
+}
+
+// TestGitHubActionInstalls: the action installs the release's binary for
+// the runner, after checking it against the release's checksums, or from
+// source; it installs nothing it cannot verify.
+func TestGitHubActionInstalls(t *testing.T) {
+	a := readAction(t)
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	releases := newReleases(t)
+	good := releases.checksums
+	for _, tc := range []struct {
+		name      string
+		inputs    map[string]string
+		runner    []string
+		checksums string // "" serves the right ones
+		// asked are the release's paths downloaded; failure is what the
+		// install step says when it fails, "" when it must install.
+		asked   []string
+		failure string
+	}{
+		{name: "a pinned release", inputs: map[string]string{"version": "v1.2.3"}, runner: linuxX64,
+			asked: []string{"/download/v1.2.3/prodready_1.2.3_linux_amd64", "/download/v1.2.3/checksums.txt"}},
+		{name: "the latest release on a macOS arm64 runner", inputs: map[string]string{"version": "latest"}, runner: []string{"RUNNER_OS=macOS", "RUNNER_ARCH=ARM64"},
+			asked: []string{"/latest", "/tag/v1.2.3", "/download/v1.2.3/prodready_1.2.3_darwin_arm64", "/download/v1.2.3/checksums.txt"}},
+		// Windows' bash runs prodready.exe as prodready; this one cannot, so
+		// the check is not run.
+		{name: "a Windows runner", inputs: map[string]string{"version": "v1.2.3"}, runner: []string{"RUNNER_OS=Windows", "RUNNER_ARCH=X64"},
+			asked: []string{"/download/v1.2.3/prodready_1.2.3_windows_amd64.exe", "/download/v1.2.3/checksums.txt"}},
+		{name: "from source", inputs: map[string]string{"version": "v1.2.3", "install": "source"}, runner: linuxX64},
+		{name: "a binary that is not what the release says", inputs: map[string]string{"version": "v1.2.3"}, runner: linuxX64,
+			checksums: strings.Replace(good, good[:8], "00000000", -1),
+			asked:     []string{"/download/v1.2.3/prodready_1.2.3_linux_amd64", "/download/v1.2.3/checksums.txt"},
+			failure:   "prodready_1.2.3_linux_amd64 of release v1.2.3 has SHA-256 " + good[:64] + ", but its checksums.txt says 00000000"},
+		{name: "a binary the checksums leave out", inputs: map[string]string{"version": "v1.2.3"}, runner: linuxX64,
+			checksums: good[strings.Index(good, "\n")+1:],
+			asked:     []string{"/download/v1.2.3/prodready_1.2.3_linux_amd64", "/download/v1.2.3/checksums.txt"},
+			failure:   "checksums.txt of release v1.2.3 does not list prodready_1.2.3_linux_amd64"},
+		{name: "a release that does not exist", inputs: map[string]string{"version": "v9.9.9"}, runner: linuxX64,
+			asked:   []string{"/download/v9.9.9/prodready_9.9.9_linux_amd64"},
+			failure: "cannot download prodready_9.9.9_linux_amd64 of release v9.9.9"},
+		{name: "a runner without a release binary", inputs: map[string]string{"version": "v1.2.3"}, runner: []string{"RUNNER_OS=Linux", "RUNNER_ARCH=ARM"},
+			failure: "no release binary for runner architecture 'ARM'; use install: source"},
+		{name: "an unknown way to install", inputs: map[string]string{"install": "brew"}, runner: linuxX64,
+			failure: "install is release or source, not 'brew'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			releases.mu.Lock()
+			releases.checksums = cmp.Or(tc.checksums, good)
+			releases.mu.Unlock()
+			releases.take()
+			inputs := a.inputs(map[string]string{"paths": "examples/good", "fail-on": "critical", "release-url": releases.URL,
+				"sarif-file": filepath.Join(t.TempDir(), "out.sarif")})
+			maps.Copy(inputs, tc.inputs)
+			run := runAction(t, a, repo, inputs, tc.runner)
+			if asked := releases.take(); !slices.Equal(asked, tc.asked) {
+				t.Errorf("downloaded %q, want %q", asked, tc.asked)
+			}
+			// From source, the action builds its own checkout.
+			build := filepath.Join(repo, "cmd", "prodready") + " build -trimpath -o " + filepath.Join(run.bin, "prodready") + " .\n"
+			if source := tc.inputs["install"] == "source"; source && run.goArgs != build || !source && run.goArgs != "" {
+				t.Errorf("go called in and with %q", run.goArgs)
+			}
+			installed := filepath.Join(run.bin, "prodready")
+			windows := slices.Contains(tc.runner, "RUNNER_OS=Windows")
+			if windows {
+				installed += ".exe"
+			}
+			_, err := os.Stat(installed)
+			if windows {
+				if err != nil || run.stopped != "Check manifests" || !strings.Contains(run.log, "rule catalogue ") {
+					t.Errorf("%s not installed (%v) or not run:\n%s", installed, err, run.log)
+				}
+				return
+			}
+			if tc.failure == "" {
+				if run.stopped != "" || err != nil || run.outputs["check"]["exit-code"] != "0" {
+					t.Errorf("stopped at %q (%v), check exit code %q\n%s", run.stopped, err, run.outputs["check"]["exit-code"], run.log)
+				}
+				if !strings.Contains(run.log, "rule catalogue ") {
+					t.Errorf("the install did not print the installed version:\n%s", run.log)
+				}
+				return
+			}
+			if run.stopped != "Install prodready" || !strings.Contains(run.log, "::error title=prodready install::"+tc.failure) {
+				t.Errorf("stopped at %q, want the install step to fail with %q:\n%s", run.stopped, tc.failure, run.log)
+			}
+			if err == nil {
+				t.Error("a binary was installed all the same")
+			}
+		})
+	}
 }
