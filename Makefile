@@ -127,10 +127,10 @@ admission-bench:
 	cd internal/admission && PRODREADY_ADMISSION_BENCH=1 $(GO) test -run TestAdmissionLatency -count=1 -v .
 
 # release VERSION=1.2.0 REGISTRY=oci://HOST/REPO [SIGNING_KEY=key.pem] builds
-# the CLI for every platform into dist/ with checksums (-trimpath, no build
-# ID: the same source gives the same bytes), pushes the OPA, Conftest and
-# Gatekeeper bundles tagged with the version, and writes dist/release.json
-# (docs/releases.md).
+# the CLI for every platform into dist/ (-trimpath, no build ID: the same
+# source gives the same bytes), pushes the OPA, Conftest and Gatekeeper
+# bundles tagged with the version, and writes dist/release.json and
+# dist/checksums.txt (docs/releases.md).
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 release-binaries:
@@ -138,16 +138,13 @@ release-binaries:
 	rm -rf dist && mkdir -p dist
 	@for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 		echo "building prodready $(VERSION) for $$os/$$arch"; \
-		(cd cmd/prodready && CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false \
-			-ldflags "-s -w -buildid= -X github.com/prodready/prodready/pkg/version.Version=$(VERSION)" \
-			-o $(CURDIR)/dist/prodready_$(VERSION)_$${os}_$${arch}$$ext .) || exit 1; \
+		GO=$(GO) scripts/build-release.sh $$os $$arch $(CURDIR)/dist/prodready_$(VERSION)_$${os}_$${arch}$$ext $(VERSION) || exit 1; \
 	done
-	cd dist && sha256sum prodready_* > checksums.txt
 
 release: release-binaries
 	@test -n "$(REGISTRY)" || { echo "release: REGISTRY=oci://HOST/REPO is required" >&2; exit 2; }
 	$(GO) run ./cmd/prodready-release -version $(VERSION) -registry $(REGISTRY) -commit $$(git rev-parse HEAD) \
-		$(if $(SIGNING_KEY),-signing-key $(SIGNING_KEY)) -out dist
+		$(if $(SIGNING_KEY),-signing-key $(SIGNING_KEY)) -binaries dist -out dist
 
 clean:
 	rm -rf bin

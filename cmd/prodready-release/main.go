@@ -1,16 +1,19 @@
-// Command prodready-release publishes a release's bundles: it builds the
-// library as it ships for OPA (signed when given a key), Conftest and
-// Gatekeeper, pushes each as an OCI artifact tagged with the version, and
-// writes the release manifest: the version, the catalogue's, the source
-// commit, every rule's version and each artifact's digest. The same source
-// gives the same digests, so a second run changes nothing. make release
-// runs it; docs/releases.md says how to pin what it pushes.
+// Command prodready-release publishes a release: it builds the library as
+// it ships for OPA (signed when given a key), Conftest and Gatekeeper,
+// pushes each as an OCI artifact tagged with the version, and writes the
+// release manifest, release.json: the version, the catalogue's, the source
+// commit, every rule's version, each artifact's digest and each binary's
+// SHA-256 (also written to checksums.txt, as sha256sum writes it, for the
+// GitHub Action to verify what it downloads). The same source gives the
+// same digests, so a second run changes nothing. make release runs it;
+// docs/releases.md says how to pin what it pushes.
 //
-//	prodready-release -version 1.2.0 -registry oci://ghcr.io/acme/prodready -commit SHA [-signing-key key.pem] [-out dist]
+//	prodready-release -version 1.2.0 -registry oci://ghcr.io/acme/prodready -commit SHA [-signing-key key.pem] [-binaries dist] [-out dist]
 package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -36,6 +39,15 @@ type Manifest struct {
 	// Rules are every rule's version, by ID.
 	Rules     map[string]string `json:"rules"`
 	Artifacts []Artifact        `json:"artifacts"`
+	Binaries  []Binary          `json:"binaries,omitempty"`
+}
+
+// Binary is one platform's CLI.
+type Binary struct {
+	File   string `json:"file"`
+	OS     string `json:"os"`
+	Arch   string `json:"arch"`
+	SHA256 string `json:"sha256"`
 }
 
 // Artifact is one pushed bundle.
@@ -60,7 +72,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	registry := fs.String("registry", "", "where to push: oci://HOST/REPOSITORY, under which opa, conftest and gatekeeper are pushed tagged with the version")
 	commit := fs.String("commit", "", "the source commit (git rev-parse HEAD)")
 	key := fs.String("signing-key", "", "PEM private key to sign the OPA bundle with (key ID prodready)")
-	out := fs.String("out", "dist", "where release.json is written")
+	binaries := fs.String("binaries", "", "the directory of the CLI's binaries, prodready_VERSION_OS_ARCH[.exe] (make release-binaries)")
+	out := fs.String("out", "dist", "where release.json and checksums.txt are written")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -80,6 +93,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	m := Manifest{Version: *ver, Catalogue: version.Catalogue, Commit: *commit, Rules: map[string]string{}}
+	if *binaries != "" {
+		if m.Binaries, err = hashBinaries(*binaries, *ver); err != nil {
+			return err
+		}
+	}
 	for _, r := range set.Rules {
 		m.Rules[r.ID] = r.Version
 	}
@@ -113,5 +131,40 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
+	if len(m.Binaries) > 0 {
+		var sums strings.Builder
+		for _, b := range m.Binaries {
+			fmt.Fprintf(&sums, "%s  %s\n", b.SHA256, b.File)
+		}
+		if err := os.WriteFile(filepath.Join(*out, "checksums.txt"), []byte(sums.String()), 0o644); err != nil {
+			return err
+		}
+	}
 	return os.WriteFile(filepath.Join(*out, "release.json"), append(data, '\n'), 0o644)
+}
+
+// hashBinaries lists the version's binaries in dir, in name order.
+func hashBinaries(dir, ver string) ([]Binary, error) {
+	prefix := "prodready_" + ver + "_"
+	files, err := filepath.Glob(filepath.Join(dir, prefix+"*"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("-binaries: no %s* in %s (make release-binaries VERSION=%s)", prefix, dir, ver)
+	}
+	var bins []Binary
+	for _, f := range files {
+		name := filepath.Base(f)
+		goos, arch, ok := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".exe"), "_")
+		if !ok {
+			return nil, fmt.Errorf("-binaries: %s is not named %sOS_ARCH", name, prefix)
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		bins = append(bins, Binary{File: name, OS: goos, Arch: arch, SHA256: fmt.Sprintf("%x", sha256.Sum256(data))})
+	}
+	return bins, nil
 }

@@ -4,17 +4,20 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"github.com/prodready/prodready/pkg/version"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/prodready/prodready/pkg/version"
 )
 
-// binary is the prodready CLI, built once for the end-to-end tests.
+// binary is the prodready CLI, built once for the end-to-end tests as a
+// release builds it.
 var binary string
 
 func TestMain(m *testing.M) {
@@ -23,7 +26,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "prodready")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	build := exec.Command("bash", "../../scripts/build-release.sh", runtime.GOOS, runtime.GOARCH, binary)
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		panic("building prodready: " + err.Error())
