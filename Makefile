@@ -130,21 +130,22 @@ admission-bench:
 # the CLI for every platform into dist/ (-trimpath, no build ID: the same
 # source gives the same bytes), pushes the OPA, Conftest and Gatekeeper
 # bundles tagged with the version, and writes dist/release.json and
-# dist/checksums.txt (docs/releases.md).
+# dist/checksums.txt (docs/releases.md). DIST=DIR writes elsewhere.
+DIST ?= dist
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 release-binaries:
 	@test -n "$(VERSION)" || { echo "release: VERSION=... is required" >&2; exit 2; }
-	rm -rf dist && mkdir -p dist
+	rm -rf $(DIST) && mkdir -p $(DIST)
 	@for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 		echo "building prodready $(VERSION) for $$os/$$arch"; \
-		GO=$(GO) scripts/build-release.sh $$os $$arch $(CURDIR)/dist/prodready_$(VERSION)_$${os}_$${arch}$$ext $(VERSION) || exit 1; \
+		GO=$(GO) scripts/build-release.sh $$os $$arch $(abspath $(DIST))/prodready_$(VERSION)_$${os}_$${arch}$$ext $(VERSION) || exit 1; \
 	done
 
 release: release-binaries
 	@test -n "$(REGISTRY)" || { echo "release: REGISTRY=oci://HOST/REPO is required" >&2; exit 2; }
 	$(GO) run ./cmd/prodready-release -version $(VERSION) -registry $(REGISTRY) -commit $$(git rev-parse HEAD) \
-		$(if $(SIGNING_KEY),-signing-key $(SIGNING_KEY)) -binaries dist -out dist
+		$(if $(SIGNING_KEY),-signing-key $(SIGNING_KEY)) -binaries $(DIST) -out $(DIST)
 
 clean:
 	rm -rf bin

@@ -234,7 +234,8 @@ type actionRun struct {
 	stopped string // the step that failed, if one did
 	code    int
 	log     string // what the steps printed
-	bin     string // where the install step installs
+	temp    string // RUNNER_TEMP
+	bin     string // where the action's install step installs
 }
 
 // linuxX64 is the runner most of the action's tests run on: this machine.
@@ -242,30 +243,46 @@ var linuxX64 = []string{"RUNNER_OS=Linux", "RUNNER_ARCH=X64"}
 
 var expression = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
 
-// runAction runs the action's run steps in order as the runner does
-// (bash --noprofile --norc -eo pipefail), in dir, which is also the
-// action's checkout, on a runner described by its environment (RUNNER_OS,
-// RUNNER_ARCH), with a go on PATH whose build -o FILE copies the CLI built
-// for the tests, until one fails. Uses steps are skipped: they are
-// GitHub's.
+// runAction runs the action's run steps as the runner does, in dir, which
+// is also the action's checkout, on a runner described by its environment
+// (RUNNER_OS, RUNNER_ARCH), with a go on PATH whose build -o FILE copies
+// the CLI built for the tests.
 func runAction(t *testing.T, a action, dir string, inputs map[string]string, runner []string) actionRun {
+	t.Helper()
+	values := map[string]string{}
+	for k, v := range inputs {
+		values["inputs."+k] = v
+	}
+	fakeGo := `echo "$(pwd) $@" >> "$RUNNER_TEMP/go-args"
+while [ $# -gt 0 ]; do if [ "$1" = -o ]; then cp "$PRODREADY_BUILT" "$2"; fi; shift; done`
+	run := runSteps(t, a.Runs.Steps, dir, map[string]string{"go": fakeGo}, values,
+		append([]string{"PRODREADY_BUILT=" + binary, "GITHUB_ACTION_PATH=" + dir}, runner...))
+	args, _ := os.ReadFile(filepath.Join(run.temp, "go-args"))
+	run.goArgs = string(args)
+	return run
+}
+
+// runSteps runs the run steps in order as the runner does (bash
+// --noprofile --norc -eo pipefail), in dir, until one fails, with env and
+// RUNNER_TEMP, and the fakes (name: script) first on PATH. values are the
+// expressions the steps' env name (inputs.x, secrets.x); a step's outputs
+// are found by the steps after it. Uses steps are skipped: they are
+// GitHub's.
+func runSteps(t *testing.T, steps []actionStep, dir string, fakes, values map[string]string, env []string) actionRun {
 	t.Helper()
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "bin")
 	if err := os.Mkdir(bin, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// go build -o FILE "builds" the CLI built for the tests.
-	fakeGo := `#!/bin/sh
-echo "$(pwd) $@" >> "$RUNNER_TEMP/go-args"
-while [ $# -gt 0 ]; do if [ "$1" = -o ]; then cp "$PRODREADY_BUILT" "$2"; fi; shift; done
-`
-	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(fakeGo), 0o755); err != nil {
-		t.Fatal(err)
+	for name, script := range fakes {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/bash\n"+script+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
-	run := actionRun{outputs: map[string]map[string]string{}, bin: filepath.Join(tmp, "prodready-bin")}
+	run := actionRun{outputs: map[string]map[string]string{}, temp: tmp, bin: filepath.Join(tmp, "prodready-bin")}
 	var log bytes.Buffer
-	for i, s := range a.Runs.Steps {
+	for i, s := range steps {
 		if s.Uses != "" {
 			continue
 		}
@@ -273,14 +290,13 @@ while [ $# -gt 0 ]; do if [ "$1" = -o ]; then cp "$PRODREADY_BUILT" "$2"; fi; sh
 		if err := os.WriteFile(output, nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		env := append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-			"RUNNER_TEMP="+tmp, "GITHUB_OUTPUT="+output, "PRODREADY_BUILT="+binary, "GITHUB_ACTION_PATH="+dir)
-		env = append(env, runner...)
+		env := append(append(os.Environ(), env...), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+			"RUNNER_TEMP="+tmp, "GITHUB_OUTPUT="+output)
 		for k, v := range s.Env {
 			env = append(env, k+"="+expression.ReplaceAllStringFunc(v, func(e string) string {
 				name := expression.FindStringSubmatch(e)[1]
-				if in, ok := strings.CutPrefix(name, "inputs."); ok {
-					return inputs[in]
+				if v, ok := values[name]; ok {
+					return v
 				}
 				if id, out, ok := strings.Cut(strings.TrimPrefix(name, "steps."), ".outputs."); ok {
 					return run.outputs[id][out]
@@ -318,8 +334,7 @@ while [ $# -gt 0 ]; do if [ "$1" = -o ]; then cp "$PRODREADY_BUILT" "$2"; fi; sh
 			break
 		}
 	}
-	args, _ := os.ReadFile(filepath.Join(tmp, "go-args"))
-	run.goArgs, run.log = string(args), log.String()
+	run.log = log.String()
 	return run
 }
 
@@ -342,8 +357,7 @@ func newReleases(t *testing.T) *releases {
 	sum := fmt.Sprintf("%x", sha256.Sum256(data))
 	r := &releases{}
 	assets := map[string]bool{}
-	for _, p := range []string{"linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64", "windows_amd64.exe", "windows_arm64.exe"} {
-		name := "prodready_1.2.3_" + p
+	for _, name := range releaseAssets("1.2.3") {
 		assets[name] = true
 		r.checksums += sum + "  " + name + "\n"
 	}
@@ -369,6 +383,15 @@ func newReleases(t *testing.T) *releases {
 	}))
 	t.Cleanup(r.Close)
 	return r
+}
+
+// releaseAssets are the names of a release's binaries, one per platform.
+func releaseAssets(version string) []string {
+	var names []string
+	for _, p := range []string{"darwin_amd64", "darwin_arm64", "linux_amd64", "linux_arm64", "windows_amd64.exe", "windows_arm64.exe"} {
+		names = append(names, "prodready_"+version+"_"+p)
+	}
+	return names
 }
 
 // take returns what was asked since the last take.
@@ -415,7 +438,7 @@ func TestGitHubActionInstalls(t *testing.T) {
 			asked:     []string{"/download/v1.2.3/prodready_1.2.3_linux_amd64", "/download/v1.2.3/checksums.txt"},
 			failure:   "prodready_1.2.3_linux_amd64 of release v1.2.3 has SHA-256 " + good[:64] + ", but its checksums.txt says 00000000"},
 		{name: "a binary the checksums leave out", inputs: map[string]string{"version": "v1.2.3"}, runner: linuxX64,
-			checksums: good[strings.Index(good, "\n")+1:],
+			checksums: regexp.MustCompile(`(?m)^.* prodready_1.2.3_linux_amd64\n`).ReplaceAllString(good, ""),
 			asked:     []string{"/download/v1.2.3/prodready_1.2.3_linux_amd64", "/download/v1.2.3/checksums.txt"},
 			failure:   "checksums.txt of release v1.2.3 does not list prodready_1.2.3_linux_amd64"},
 		{name: "a release that does not exist", inputs: map[string]string{"version": "v9.9.9"}, runner: linuxX64,
