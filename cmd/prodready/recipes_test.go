@@ -426,6 +426,8 @@ func TestGitHubActionInstalls(t *testing.T) {
 	}{
 		{name: "a pinned release", inputs: map[string]string{"version": "v1.2.3"}, runner: linuxX64,
 			asked: []string{"/download/v1.2.3/prodready_1.2.3_linux_amd64", "/download/v1.2.3/checksums.txt"}},
+		{name: "a version without its v", inputs: map[string]string{"version": "1.2.3"}, runner: linuxX64,
+			asked: []string{"/download/v1.2.3/prodready_1.2.3_linux_amd64", "/download/v1.2.3/checksums.txt"}},
 		{name: "the latest release on a macOS arm64 runner", inputs: map[string]string{"version": "latest"}, runner: []string{"RUNNER_OS=macOS", "RUNNER_ARCH=ARM64"},
 			asked: []string{"/latest", "/tag/v1.2.3", "/download/v1.2.3/prodready_1.2.3_darwin_arm64", "/download/v1.2.3/checksums.txt"}},
 		// Windows' bash runs prodready.exe as prodready; this one cannot, so
