@@ -40,7 +40,7 @@ func newBaselineWrite(stdin io.Reader) *cobra.Command {
 				return err
 			}
 			rep := c.report
-			all := append(rep.Findings[:len(rep.Findings):len(rep.Findings)], rep.Exempted...)
+			all := rep.AllFindings()
 			if err := baseline.New(all).WriteFile(file); err != nil {
 				return err
 			}

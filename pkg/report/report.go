@@ -90,14 +90,10 @@ func New(loaded *manifest.Result, res *engine.Results, evalErr error, failOn pol
 		Errors:   []InputError{},
 		Warnings: append([]engine.Warning{}, res.Warnings...),
 		Skipped:  []Skipped{},
-		Summary:  Summary{Objects: len(loaded.Objects), BySeverity: map[policy.Severity]int{}, FailOn: failOn},
+		Summary:  Summary{Objects: len(loaded.Objects), FailOn: failOn},
 		Audit:    res.Audit,
 	}
-	for _, f := range r.Findings {
-		r.Summary.BySeverity[f.Severity]++
-	}
-	r.Summary.Failing = len(res.Failing(failOn))
-	r.Summary.Findings = len(r.Findings)
+	r.countFindings()
 	r.Summary.Exempted = len(r.Exempted)
 	for _, e := range loaded.Errors {
 		r.Errors = append(r.Errors, InputError{File: e.File, Document: e.Doc, Line: e.Line, Message: e.Err.Error()})
@@ -132,8 +128,7 @@ func (b *Baselined) FixedText() string {
 // Baseline. Every finding, exempted or not, is matched; exempted ones stay
 // exempted.
 func (r *Report) ApplyBaseline(b *baseline.Baseline, file string) {
-	all := append(append([]engine.Finding{}, r.Findings...), r.Exempted...)
-	known, fixed := b.Match(all)
+	known, fixed := b.Match(r.AllFindings())
 	r.Baseline = &Baselined{File: file, Known: []engine.Finding{}, Fixed: append([]baseline.Entry{}, fixed...), KnownExempted: known[len(r.Findings):]}
 	var kept []engine.Finding
 	for i, f := range r.Findings {
@@ -144,8 +139,20 @@ func (r *Report) ApplyBaseline(b *baseline.Baseline, file string) {
 		}
 	}
 	r.Findings = append([]engine.Finding{}, kept...)
-	r.Summary.Findings, r.Summary.Failing, r.Summary.BySeverity = len(kept), 0, map[policy.Severity]int{}
-	for _, f := range kept {
+	r.countFindings()
+}
+
+// AllFindings are the findings, then the exempted ones, each in the
+// report's order.
+func (r *Report) AllFindings() []engine.Finding {
+	return append(append(make([]engine.Finding, 0, len(r.Findings)+len(r.Exempted)), r.Findings...), r.Exempted...)
+}
+
+// countFindings counts the findings in the summary: all, by severity, and
+// the ones failing at its threshold.
+func (r *Report) countFindings() {
+	r.Summary.Findings, r.Summary.Failing, r.Summary.BySeverity = len(r.Findings), 0, map[policy.Severity]int{}
+	for _, f := range r.Findings {
 		r.Summary.BySeverity[f.Severity]++
 		if f.Fails(r.Summary.FailOn) {
 			r.Summary.Failing++
