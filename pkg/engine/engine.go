@@ -46,10 +46,15 @@ type ObjectRef struct {
 }
 
 func (o ObjectRef) String() string {
+	return o.Kind + "/" + o.QualifiedName()
+}
+
+// QualifiedName is namespace/name, or the name alone without a namespace.
+func (o ObjectRef) QualifiedName() string {
 	if o.Namespace == "" {
-		return o.Kind + "/" + o.Name
+		return o.Name
 	}
-	return o.Kind + "/" + o.Namespace + "/" + o.Name
+	return o.Namespace + "/" + o.Name
 }
 
 // Finding is one rule's verdict on one object (and container, where the rule is about one).

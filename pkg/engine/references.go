@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -21,13 +22,7 @@ var libRoot = ast.MustParseRef("data.lib.prodready")
 // and never fire. A reference through a variable key is left alone.
 func undefinedReferences(c *ast.Compiler) ast.Errors {
 	var errs ast.Errors
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for name := range c.Modules {
-			if !yield(name) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(c.Modules)) {
 		ast.WalkRefs(c.Modules[name], func(ref ast.Ref) bool {
 			if !ref.HasPrefix(libRoot) {
 				return false

@@ -214,14 +214,10 @@ func unexplained(exempted []Finding) []Warning {
 		if len(rules) == 0 {
 			continue
 		}
-		name := f.Object.Name
-		if f.Object.Namespace != "" {
-			name = f.Object.Namespace + "/" + name
-		}
 		ws = append(ws, Warning{Code: WarningExemptionWithoutReason, Object: f.Object,
 			Places: []Place{{File: f.File, Line: f.ObjectLine, APIVersion: f.Object.APIVersion}},
 			Message: fmt.Sprintf("%s %s is exempted from %s by its %s annotation without a reason: add %s saying why the rule does not hold here (configured exemptions must give one)",
-				f.Object.Kind, name, strings.Join(rules, ", "), ExemptAnnotation, ExemptReasonAnnotation)})
+				f.Object.Kind, f.Object.QualifiedName(), strings.Join(rules, ", "), ExemptAnnotation, ExemptReasonAnnotation)})
 	}
 	return ws
 }

@@ -138,7 +138,7 @@ func writeFindings(p *printer, findings []engine.Finding, verbose bool) {
 		if line == 0 { // a finding made by hand, without positions
 			line = first.Line
 		}
-		p.printf("%s  %s\n", p.paint(bold, first.Object.Kind+" "+qualifiedName(first.Object)), p.paint(dim, fmt.Sprintf("%s:%d", first.File, line)))
+		p.printf("%s  %s\n", p.paint(bold, first.Object.Kind+" "+first.Object.QualifiedName()), p.paint(dim, fmt.Sprintf("%s:%d", first.File, line)))
 		var ruleWidth, whereWidth int
 		for _, f := range group {
 			ruleWidth, whereWidth = max(ruleWidth, len(f.Rule)), max(whereWidth, utf8.RuneCountInString(where(f)))
@@ -268,7 +268,7 @@ func writeAudit(p *printer, problems []engine.ExemptionProblem) {
 // auditSubject names the exemption a problem is about.
 func auditSubject(x engine.ExemptionProblem) string {
 	if x.Object != nil {
-		return fmt.Sprintf("%s %s (%s:%d)", x.Object.Kind, qualifiedName(*x.Object), x.File, x.Line)
+		return fmt.Sprintf("%s %s (%s:%d)", x.Object.Kind, x.Object.QualifiedName(), x.File, x.Line)
 	}
 	where := "configuration"
 	if x.Line > 0 {
@@ -277,13 +277,6 @@ func auditSubject(x engine.ExemptionProblem) string {
 		where += fmt.Sprintf(" exemption %d", x.Index+1)
 	}
 	return fmt.Sprintf("%s (rules %s)", where, strings.Join(x.Rules, ", "))
-}
-
-func qualifiedName(o engine.ObjectRef) string {
-	if o.Namespace == "" {
-		return o.Name
-	}
-	return o.Namespace + "/" + o.Name
 }
 
 func describe(e report.InputError) string {
