@@ -255,39 +255,71 @@ func CrossObject(e *engine.Engine) map[string]bool {
 // temporary directory, until the test ends; it returns host:port.
 func Registry(t testing.TB) string {
 	t.Helper()
-	bin := Binary(t, "registry")
+	dir := t.TempDir()
+	base := Serve(t, Binary(t, "registry"), func(addr string) []string {
+		config := filepath.Join(dir, "config.yml")
+		yml := fmt.Sprintf("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n", filepath.Join(dir, "data"), addr)
+		if err := os.WriteFile(config, []byte(yml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"serve", config}
+	}, []string{"OTEL_TRACES_EXPORTER=none"}, "/v2/")
+	return strings.TrimPrefix(base, "http://")
+}
+
+// Serve runs the server bin, with the arguments args gives for a free
+// address of 127.0.0.1 (host:port) and env added to this process's, until
+// the test ends, and returns its base URL once GET health answers 200 OK.
+// What it printed is shown when it exits or is not healthy within 30s, and
+// after a failed test.
+func Serve(t testing.TB, bin string, args func(addr string) []string, env []string, health string) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close()
-	dir := t.TempDir()
-	config := filepath.Join(dir, "config.yml")
-	yml := fmt.Sprintf("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n", filepath.Join(dir, "data"), addr)
-	if err := os.WriteFile(config, []byte(yml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "serve", config)
-	cmd.Env = append(os.Environ(), "OTEL_TRACES_EXPORTER=none")
+	cmd := exec.Command(bin, args(addr)...)
+	cmd.Env = append(os.Environ(), env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// logs is read only once the process is gone.
+	exited := make(chan struct{})
+	var waitErr error
+	go func() {
+		waitErr = cmd.Wait()
+		close(exited)
+	}()
+	stop := func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	}
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
+		stop()
 		if t.Failed() {
-			t.Logf("registry:\n%s", logs.String())
+			t.Logf("%s:\n%s", filepath.Base(bin), logs.String())
 		}
 	})
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get("http://" + addr + "/v2/"); err == nil {
+	base := "http://" + addr
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case <-exited:
+			t.Fatalf("%s exited: %v\n%s", filepath.Base(bin), waitErr, logs.String())
+		case <-deadline:
+			stop()
+			t.Fatalf("%s not healthy after 30s\n%s", filepath.Base(bin), logs.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		if resp, err := http.Get(base + health); err == nil {
 			resp.Body.Close()
-			return addr
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
 		}
 	}
-	t.Fatalf("the registry did not answer on %s:\n%s", addr, logs.String())
-	return ""
 }

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prodready/prodready/internal/enginetest"
 	"github.com/prodready/prodready/pkg/bundle"
@@ -221,48 +219,9 @@ func queryOPA(t *testing.T, base string, ids map[string]string, obj *manifest.Ob
 // test ends, and returns its base URL once it is healthy.
 func startOPA(t *testing.T, opaBin string, args ...string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	var logs bytes.Buffer
-	cmd := exec.Command(opaBin, append([]string{"run", "--server", "--addr", addr, "--log-level", "error"}, args...)...)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// logs is read only once the process is gone.
-	exited := make(chan struct{})
-	var waitErr error
-	go func() {
-		waitErr = cmd.Wait()
-		close(exited)
-	}()
-	stop := func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}
-	t.Cleanup(stop)
-	base := "http://" + addr
-	deadline := time.After(30 * time.Second)
-	for {
-		select {
-		case <-exited:
-			t.Fatalf("opa run exited: %v\n%s", waitErr, logs.String())
-		case <-deadline:
-			stop()
-			t.Fatalf("opa run not healthy after 30s\n%s", logs.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-		if resp, err := http.Get(base + "/health?bundles"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-	}
+	return enginetest.Serve(t, opaBin, func(addr string) []string {
+		return append([]string{"run", "--server", "--addr", addr, "--log-level", "error"}, args...)
+	}, nil, "/health?bundles")
 }
 
 // call sends body as JSON and decodes the answer into out (when not nil).
