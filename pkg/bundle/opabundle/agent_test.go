@@ -23,16 +23,21 @@ import (
 	"github.com/prodready/prodready/pkg/policy"
 )
 
-// agentConfig is the OPA configuration docs/bundles.md shows, with short
-// polling delays: the bundle is pulled from the service, verified with the
-// key named by signing.keyid, and the agent reports its status back.
+// agentConfig is the OPA configuration docs/bundles.md (a bundle server)
+// and docs/releases.md (a registry: service type oci) show, with short
+// polling delays: the bundle resource is pulled from the service bundles,
+// verified with the key named by signing.keyid, and the agent reports its
+// status to the service status.
 const agentConfig = `services:
-  bundle-server:
+  bundles:
+    url: %s
+    type: %q
+  status:
     url: %s
 bundles:
   prodready:
-    service: bundle-server
-    resource: bundles/prodready.tar.gz
+    service: bundles
+    resource: %s
     polling:
       min_delay_seconds: 1
       max_delay_seconds: 2
@@ -44,8 +49,18 @@ keys:
     key: |
       %s
 status:
-  service: bundle-server
+  service: status
 `
+
+// writeAgentConfig writes agentConfig for an agent pulling resource from
+// bundlesURL (a service of type serviceType: "" for a bundle server, oci
+// for a registry), verifying it with keys' public key and reporting to
+// statusURL; it returns the file's path.
+func writeAgentConfig(t *testing.T, name string, keys keyPair, bundlesURL, serviceType, resource, statusURL string) string {
+	t.Helper()
+	pubKey := strings.ReplaceAll(strings.TrimSpace(string(keys.public)), "\n", "\n      ")
+	return writeFile(t, name, fmt.Appendf(nil, agentConfig, bundlesURL, serviceType, statusURL, resource, pubKey))
+}
 
 // bundleStatus is the part of an agent's status report about one bundle.
 type bundleStatus struct {
@@ -135,8 +150,7 @@ func TestOPAAgentPullsSignedBundles(t *testing.T) {
 	srv.put(rev1)
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	pubKey := strings.ReplaceAll(strings.TrimSpace(string(keys.public)), "\n", "\n      ")
-	config := writeFile(t, "opa-config.yaml", fmt.Appendf(nil, agentConfig, ts.URL, pubKey))
+	config := writeAgentConfig(t, "opa-config.yaml", keys, ts.URL, "", "bundles/prodready.tar.gz", ts.URL)
 	// startOPA returns once /health?bundles says the bundle is activated.
 	base := startOPA(t, opaBin, "--config-file", config)
 

@@ -2,7 +2,6 @@ package opabundle_test
 
 import (
 	"context"
-	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,33 +12,6 @@ import (
 	"github.com/prodready/prodready/pkg/bundle/oci"
 	"github.com/prodready/prodready/pkg/policy"
 )
-
-// ociAgentConfig is docs/releases.md's OPA configuration: the signed
-// bundle from a registry (an oci service), by tag or by digest, with short
-// polling delays and status reports to a server of the test's.
-const ociAgentConfig = `services:
-  registry:
-    url: http://%[1]s
-    type: oci
-  status-server:
-    url: %[2]s
-bundles:
-  prodready:
-    service: registry
-    resource: %[1]s/prodready/opa%[3]s
-    polling:
-      min_delay_seconds: 1
-      max_delay_seconds: 2
-    signing:
-      keyid: prodready
-keys:
-  prodready:
-    algorithm: RS256
-    key: |
-      %[4]s
-status:
-  service: status-server
-`
 
 // TestOPAAgentPullsFromARegistry runs OPA agents as a fleet pinned to a
 // release does: one follows a tag, one a digest. Pushing a new revision
@@ -70,12 +42,13 @@ func TestOPAAgentPullsFromARegistry(t *testing.T) {
 
 	objs, want := expectations(t)
 	ids := ruleByPackage(t)
-	pubKey := strings.ReplaceAll(strings.TrimSpace(string(keys.public)), "\n", "\n      ")
 	start := func(name, reference string) (*agent, *bundleServer) {
 		status := &bundleServer{}
 		ts := httptest.NewServer(status)
 		t.Cleanup(ts.Close)
-		config := writeFile(t, name+".yaml", fmt.Appendf(nil, ociAgentConfig, host, ts.URL, reference, pubKey))
+		// docs/releases.md's configuration: the signed bundle from the
+		// registry, by tag or by digest.
+		config := writeAgentConfig(t, name+".yaml", keys, "http://"+host, "oci", host+"/prodready/opa"+reference, ts.URL)
 		a := &agent{base: startOPA(t, opaBin, "--config-file", config), ids: ids, objs: objs, want: want}
 		a.pushInventory(t)
 		return a, status
