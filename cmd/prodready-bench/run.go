@@ -279,8 +279,8 @@ func (b *bench) measureReal(ctx context.Context) (*corpusResult, error) {
 
 // measureSmall measures prodready and kube-score on a small input, where
 // the fixed cost of a run is most of it, and prodready version (its start
-// alone) on the demo. kube-score reads the files it accepts of the real
-// corpus's (the demo's are all accepted).
+// alone) on the demo. Of an input of the real corpus (name is its path
+// there), they read the files kube-score accepts.
 func (b *bench) measureSmall(ctx context.Context, name, dir string) (*corpusResult, error) {
 	files, err := corpusFiles(dir)
 	if err != nil {
@@ -288,7 +288,7 @@ func (b *bench) measureSmall(ctx context.Context, name, dir string) (*corpusResu
 	}
 	var accepted []string
 	for _, f := range files {
-		if !b.refused[filepath.Join(appName, f)] {
+		if !b.refused[filepath.Join(name, f)] {
 			accepted = append(accepted, filepath.Join(dir, f))
 		}
 	}
@@ -553,23 +553,18 @@ type verdict struct {
 	status   status
 }
 
-// ratio of the median walls of two tools on one corpus; ok is false when
-// either was not measured.
-func ratio(c *corpusResult, num, den string) (r float64, ok bool) {
-	n, d := c.row(num), c.row(den)
-	if n == nil || d == nil || median(d.walls) <= 0 {
-		return 0, false
-	}
-	return float64(median(n.walls)) / float64(median(d.walls)), true
-}
+// walls and cpus are the times a ratio compares.
+func walls(r *row) []time.Duration { return r.walls }
+func cpus(r *row) []time.Duration  { return r.cpus }
 
-// cpuRatio is ratio for the median CPU times.
-func cpuRatio(c *corpusResult, num, den string) (r float64, ok bool) {
+// ratio of the median times (walls or cpus) of two tools on one corpus;
+// ok is false when either was not measured.
+func ratio(c *corpusResult, num, den string, times func(*row) []time.Duration) (r float64, ok bool) {
 	n, d := c.row(num), c.row(den)
-	if n == nil || d == nil || median(d.cpus) <= 0 {
+	if n == nil || d == nil || median(times(d)) <= 0 {
 		return 0, false
 	}
-	return float64(median(n.cpus)) / float64(median(d.cpus)), true
+	return float64(median(times(n))) / float64(median(times(d))), true
 }
 
 func targets(results []*corpusResult) []verdict {
@@ -582,13 +577,13 @@ func targets(results []*corpusResult) []verdict {
 		vs = append(vs, verdict{target, measured, st})
 	}
 	for _, c := range results {
-		if r, ok := ratio(c, toolConftest, toolCheck); ok {
+		if r, ok := ratio(c, toolConftest, toolCheck, walls); ok {
 			judge(fmt.Sprintf("prodready ≥%dx faster than conftest (%s)", conftestFactor, c.name),
 				r >= conftestFactor, fmt.Sprintf("%.1fx", r))
 		}
 	}
 	for _, c := range results {
-		r, ok := ratio(c, toolKubeScore, toolCheckFiles)
+		r, ok := ratio(c, toolKubeScore, toolCheckFiles, walls)
 		if !ok {
 			continue
 		}
@@ -597,7 +592,7 @@ func targets(results []*corpusResult) []verdict {
 			continue
 		}
 		judge(fmt.Sprintf("prodready ≥%.1fx faster than kube-score (%s)", realFactor, c.name), r >= realFactor, fmt.Sprintf("%.2fx", r))
-		if r, ok := cpuRatio(c, toolCheckFiles, toolKubeScore); ok {
+		if r, ok := ratio(c, toolCheckFiles, toolKubeScore, cpus); ok {
 			judge(fmt.Sprintf("prodready's CPU ≤ kube-score's (%s)", c.name), r <= 1, fmt.Sprintf("%.2fx", r))
 		}
 		if p, k := c.row(toolCheckFiles).peak, c.row(toolKubeScore).peak; p > 0 && k > 0 {
@@ -613,7 +608,7 @@ func targets(results []*corpusResult) []verdict {
 		}
 	}
 	for _, c := range results {
-		if r, ok := ratio(c, toolCheck, toolLoad); ok && c.size != 0 {
+		if r, ok := ratio(c, toolCheck, toolLoad, walls); ok && c.size != 0 {
 			judge(fmt.Sprintf("check ≤%dx load-only (%s)", loadFactor, c.name), r <= loadFactor, fmt.Sprintf("%.2fx", r))
 		}
 	}
@@ -638,11 +633,11 @@ func ratios(c *corpusResult) []string {
 		{"kube-score / prodready check (kube-score's files)", toolKubeScore, toolCheckFiles},
 		{"check / load-only", toolCheck, toolLoad},
 	} {
-		if r, ok := ratio(c, p.num, p.den); ok {
+		if r, ok := ratio(c, p.num, p.den, walls); ok {
 			out = append(out, fmt.Sprintf("%s: %.2fx", p.name, r))
 		}
 	}
-	if r, ok := cpuRatio(c, toolCheckFiles, toolKubeScore); ok {
+	if r, ok := ratio(c, toolCheckFiles, toolKubeScore, cpus); ok {
 		out = append(out, fmt.Sprintf("CPU, prodready check / kube-score: %.2fx", r))
 	}
 	return out
