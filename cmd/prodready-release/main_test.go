@@ -3,11 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,11 +24,8 @@ func TestReleaseIsReproducible(t *testing.T) {
 	host := enginetest.Registry(t)
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
 	key := filepath.Join(t.TempDir(), "key.pem")
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}), 0o600); err != nil {
+	private, _ := enginetest.KeyPair(t)
+	if err := os.WriteFile(key, private, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	bins := t.TempDir()
@@ -54,9 +47,11 @@ func TestReleaseIsReproducible(t *testing.T) {
 		if strings.Count(log.String(), "@sha256:") != 3 {
 			t.Errorf("run %d printed:\n%s", i+1, log.String())
 		}
-		if manifests[i], err = os.ReadFile(filepath.Join(out, "release.json")); err != nil {
+		data, err := os.ReadFile(filepath.Join(out, "release.json"))
+		if err != nil {
 			t.Fatal(err)
 		}
+		manifests[i] = data
 	}
 	if !bytes.Equal(manifests[0], manifests[1]) {
 		t.Fatalf("two releases of one source differ:\n%s\n%s", manifests[0], manifests[1])

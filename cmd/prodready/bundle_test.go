@@ -2,11 +2,7 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,15 +38,7 @@ func TestBundleWritesTheCommittedBundles(t *testing.T) {
 // loads it only with the matching public key.
 func TestBundleSigningKey(t *testing.T) {
 	dir := t.TempDir()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	private := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	public, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	private, public := enginetest.KeyPair(t)
 	keyFile := filepath.Join(dir, "key.pem")
 	if err := os.WriteFile(keyFile, private, 0o600); err != nil {
 		t.Fatal(err)
@@ -63,7 +51,7 @@ func TestBundleSigningKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	verify := &opabundle.Verification{PublicKey: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: public})}
+	verify := &opabundle.Verification{PublicKey: public}
 	set, _, err := opabundle.Load(bytes.NewReader(tarball), verify)
 	if err != nil {
 		t.Fatalf("loading the signed bundle: %v", err)

@@ -7,6 +7,10 @@ package enginetest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"maps"
 	"net"
@@ -248,6 +252,22 @@ func CrossObject(e *engine.Engine) map[string]bool {
 		out[r.ID] = r.CrossObject
 	}
 	return out
+}
+
+// KeyPair is a fresh 2048-bit RSA key in PEM (PKCS #1 private, PKIX
+// public), so that no private key is committed.
+func KeyPair(t testing.TB) (private, public []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
+		pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})
 }
 
 // Registry runs the real registry of distribution (installed by

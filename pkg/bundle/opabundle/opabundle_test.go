@@ -5,11 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"maps"
 	"reflect"
@@ -35,19 +31,8 @@ const examplesDir = "../../../examples"
 type keyPair struct{ private, public []byte }
 
 func newKeyPair(t *testing.T) keyPair {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keyPair{
-		private: pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
-		public:  pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}),
-	}
+	private, public := enginetest.KeyPair(t)
+	return keyPair{private, public}
 }
 
 func build(t *testing.T, opts bundle.Options, sign *opabundle.Signing) []byte {
